@@ -1,0 +1,173 @@
+package org.pipeplan.graph;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * One node of the operator graph, as the cost model sees it.
+ *
+ * <p>Compute times are given per {@link DeviceKind}; an operator may run only on the kinds in
+ * {@link #allowedKinds()}. Its {@link #outputTransferCost()} is the time to move its output between
+ * an accelerator and host memory; the cost model charges it once per device that sends or receives
+ * that output.
+ */
+public final class Operator {
+
+    private final long id;
+    private final String name;
+    private final boolean backward;
+    private final Long colocationLabel;
+    private final Long layerId;
+    private final double memoryBytes;
+    private final double outputTransferCost;
+    private final Map<DeviceKind, Double> computeTimes;
+    private final Set<DeviceKind> allowedKinds;
+
+    private Operator(Builder b) {
+        this.id = b.id;
+        this.name = b.name == null ? Long.toString(b.id) : b.name;
+        this.backward = b.backward;
+        this.colocationLabel = b.colocationLabel;
+        this.layerId = b.layerId;
+        this.memoryBytes = b.memoryBytes;
+        this.outputTransferCost = b.outputTransferCost;
+        this.computeTimes = Collections.unmodifiableMap(new LinkedHashMap<>(b.computeTimes));
+        this.allowedKinds = Set.copyOf(b.allowedKinds == null ? b.computeTimes.keySet() : b.allowedKinds);
+        for (DeviceKind kind : allowedKinds) {
+            if (!computeTimes.containsKey(kind)) {
+                throw new IllegalArgumentException("operator " + id + " is allowed on " + kind
+                        + " but has no compute time for it");
+            }
+        }
+    }
+
+    public static Builder builder(long id) {
+        return new Builder(id);
+    }
+
+    /** The identifier used in input and plan files. */
+    public long id() {
+        return id;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** True for operators of the backward pass of a training graph. */
+    public boolean isBackward() {
+        return backward;
+    }
+
+    /**
+     * The colocation label from the input: operators sharing a label must sit on the same device.
+     * Empty when the operator may go anywhere independently.
+     */
+    public OptionalLong colocationLabel() {
+        return colocationLabel == null ? OptionalLong.empty() : OptionalLong.of(colocationLabel);
+    }
+
+    /** The layer this operator belongs to, when the input says so. */
+    public OptionalLong layerId() {
+        return layerId == null ? OptionalLong.empty() : OptionalLong.of(layerId);
+    }
+
+    /** Bytes this operator keeps resident on the device it runs on (weights, stashed state...). */
+    public double memoryBytes() {
+        return memoryBytes;
+    }
+
+    /** Time to move this operator's output between an accelerator and host memory (0 if none). */
+    public double outputTransferCost() {
+        return outputTransferCost;
+    }
+
+    /** Compute time on a device of the given kind, or NaN if none is known. */
+    public double computeTime(DeviceKind kind) {
+        Double t = computeTimes.get(kind);
+        return t == null ? Double.NaN : t;
+    }
+
+    public Map<DeviceKind, Double> computeTimes() {
+        return computeTimes;
+    }
+
+    public Set<DeviceKind> allowedKinds() {
+        return allowedKinds;
+    }
+
+    public boolean runsOn(DeviceKind kind) {
+        return allowedKinds.contains(kind);
+    }
+
+    @Override
+    public String toString() {
+        return "Operator[" + id + (name.equals(Long.toString(id)) ? "" : " " + name) + "]";
+    }
+
+    /** Mutable builder; {@link #build()} makes the immutable operator. */
+    public static final class Builder {
+        private final long id;
+        private String name;
+        private boolean backward;
+        private Long colocationLabel;
+        private Long layerId;
+        private double memoryBytes;
+        private double outputTransferCost;
+        private final Map<DeviceKind, Double> computeTimes = new LinkedHashMap<>();
+        private Set<DeviceKind> allowedKinds;
+
+        private Builder(long id) {
+            this.id = id;
+        }
+
+        public Builder name(String value) {
+            this.name = value;
+            return this;
+        }
+
+        public Builder backward(boolean value) {
+            this.backward = value;
+            return this;
+        }
+
+        public Builder colocationLabel(Long value) {
+            this.colocationLabel = value;
+            return this;
+        }
+
+        public Builder layerId(Long value) {
+            this.layerId = value;
+            return this;
+        }
+
+        public Builder memoryBytes(double value) {
+            this.memoryBytes = value;
+            return this;
+        }
+
+        public Builder outputTransferCost(double value) {
+            this.outputTransferCost = value;
+            return this;
+        }
+
+        public Builder computeTime(DeviceKind kind, double time) {
+            computeTimes.put(Objects.requireNonNull(kind), time);
+            return this;
+        }
+
+        /** Restricts the kinds the operator may run on; by default every kind with a compute time. */
+        public Builder allowedKinds(Set<DeviceKind> kinds) {
+            this.allowedKinds = Set.copyOf(kinds);
+            return this;
+        }
+
+        public Operator build() {
+            return new Operator(this);
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package org.pipeplan.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Strict, explicit access to the fields of a JSON document, with one-line errors that name the
+ * file and the element ("node 12", "edge #4 (3 -> 7)") at fault.
+ */
+final class JsonFields {
+
+    /** NaN and Infinity are parsed so that they can be rejected with a clear message. */
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private final String source;
+
+    JsonFields(String source) {
+        this.source = source;
+    }
+
+    InputException error(String problem) {
+        return new InputException(source, problem);
+    }
+
+    static JsonNode parse(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return parse(file.toString(), in);
+        } catch (NoSuchFileException e) {
+            throw new InputException(file, "no such file");
+        } catch (IOException e) {
+            throw new InputException(file, "cannot read: " + e.getMessage());
+        }
+    }
+
+    static JsonNode parse(String source, InputStream in) {
+        try {
+            JsonNode root = MAPPER.readTree(in);
+            if (root == null || root.isMissingNode()) {
+                throw new InputException(source, "empty file, expected a JSON object");
+            }
+            return root;
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new InputException(source, "malformed JSON" + where + ": " + firstLine(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new InputException(source, "cannot read: " + e.getMessage());
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unreadable";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    JsonNode object(JsonNode node, String what) {
+        if (node == null || !node.isObject()) {
+            throw error(what + " must be a JSON object");
+        }
+        return node;
+    }
+
+    JsonNode array(JsonNode parent, String field, String where) {
+        JsonNode value = parent.get(field);
+        if (value == null) {
+            throw error(where + ": missing field '" + field + "'");
+        }
+        if (!value.isArray()) {
+            throw error(where + ": '" + field + "' must be an array");
+        }
+        return value;
+    }
+
+    double number(JsonNode parent, String field, String where) {
+        JsonNode value = parent.get(field);
+        if (value == null) {
+            throw error(where + ": missing field '" + field + "'");
+        }
+        return numberValue(value, field, where);
+    }
+
+    double numberValue(JsonNode value, String field, String where) {
+        if (!value.isNumber()) {
+            throw error(where + ": '" + field + "' must be a number, got " + describe(value));
+        }
+        double d = value.asDouble();
+        if (Double.isNaN(d)) {
+            throw error(where + ": '" + field + "' is NaN");
+        }
+        if (Double.isInfinite(d)) {
+            throw error(where + ": '" + field + "' is infinite");
+        }
+        return d;
+    }
+
+    double nonNegative(JsonNode parent, String field, String where, double defaultValue) {
+        JsonNode value = parent.get(field);
+        if (value == null || value.isNull()) {
+            if (Double.isNaN(defaultValue)) {
+                throw error(where + ": missing field '" + field + "'");
+            }
+            return defaultValue;
+        }
+        double d = numberValue(value, field, where);
+        if (d < 0) {
+            throw error(where + ": '" + field + "' is negative (" + d + ")");
+        }
+        return d;
+    }
+
+    long integer(JsonNode parent, String field, String where) {
+        JsonNode value = parent.get(field);
+        if (value == null) {
+            throw error(where + ": missing field '" + field + "'");
+        }
+        return integerValue(value, field, where);
+    }
+
+    long integerValue(JsonNode value, String field, String where) {
+        double d = numberValue(value, field, where);
+        if (value.isIntegralNumber() && value.canConvertToLong()) {
+            return value.asLong();
+        }
+        if (d != Math.rint(d) || Math.abs(d) > 9.0e15) {
+            throw error(where + ": '" + field + "' must be an integer, got " + value.asText());
+        }
+        return (long) d;
+    }
+
+    Long optionalInteger(JsonNode parent, String field, String where) {
+        JsonNode value = parent.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        return integerValue(value, field, where);
+    }
+
+    /** A boolean written as true/false or as the numbers 0/1. */
+    boolean flag(JsonNode parent, String field, String where, Boolean defaultValue) {
+        JsonNode value = parent.get(field);
+        if (value == null || value.isNull()) {
+            if (defaultValue == null) {
+                throw error(where + ": missing field '" + field + "'");
+            }
+            return defaultValue;
+        }
+        if (value.isBoolean()) {
+            return value.asBoolean();
+        }
+        if (value.isNumber() && (value.asDouble() == 0.0 || value.asDouble() == 1.0)) {
+            return value.asDouble() == 1.0;
+        }
+        throw error(where + ": '" + field + "' must be true/false or 0/1, got " + describe(value));
+    }
+
+    static String describe(JsonNode value) {
+        String text = value.isTextual() ? "\"" + value.asText() + "\"" : value.toString();
+        return text.length() > 40 ? text.substring(0, 37) + "..." : text;
+    }
+}

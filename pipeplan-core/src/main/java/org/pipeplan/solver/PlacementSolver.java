@@ -1,0 +1,25 @@
+package org.pipeplan.solver;
+
+import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.plan.Plan;
+
+/**
+ * One placement algorithm. Implementations are stateless and found by name through
+ * {@link Solvers} (and {@link java.util.ServiceLoader}, so other modules can add their own).
+ */
+public interface PlacementSolver {
+
+    /** The name used on the command line ("dp", "pipedream"...). */
+    String name();
+
+    /** One line for --help and tables. */
+    String description();
+
+    /**
+     * Places the problem's graph on its devices. Returns the best plan found within the options'
+     * time limit, with its proven lower bound; never returns null.
+     *
+     * @throws UnsupportedProblemException when the problem is outside what this solver handles
+     */
+    Plan solve(PlacementProblem problem, SolverOptions options);
+}
