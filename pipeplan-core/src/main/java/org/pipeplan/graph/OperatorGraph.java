@@ -239,12 +239,15 @@ public final class OperatorGraph {
             v = next;
         }
         List<Integer> cycle = new ArrayList<>(walk.subList(seenAt[v], walk.size()));
+        // the walk followed edges backwards: turn it around, and start at the first node in input order
+        java.util.Collections.reverse(cycle);
+        int first = cycle.indexOf(java.util.Collections.min(cycle));
+        java.util.Collections.rotate(cycle, -first);
         StringBuilder sb = new StringBuilder();
-        // the walk followed edges backwards; print it in edge direction
-        for (int i = cycle.size() - 1; i >= 0; i--) {
-            sb.append(operators.get(cycle.get(i)).id()).append(" -> ");
+        for (int node : cycle) {
+            sb.append(operators.get(node).id()).append(" -> ");
         }
-        sb.append(operators.get(cycle.get(cycle.size() - 1)).id());
+        sb.append(operators.get(cycle.get(0)).id());
         return sb.toString();
     }
 }

@@ -42,6 +42,16 @@ public final class PlacementJsonReader {
         return fromJson(source, source, JsonFields.parse(source, in));
     }
 
+    /** Whether a JSON file looks like a placement-json instance (an object with nodes and edges). */
+    public static boolean isInstance(Path file) {
+        try {
+            JsonNode root = JsonFields.parse(file);
+            return root.isObject() && root.has("nodes") && root.has("edges");
+        } catch (InputException e) {
+            return false;
+        }
+    }
+
     private static String problemName(Path file) {
         String name = file.getFileName().toString();
         return name.endsWith(".json") ? name.substring(0, name.length() - 5) : name;

@@ -29,15 +29,15 @@ import org.pipeplan.graph.OperatorGraph;
  *       precedence fwd(vb) -> fwd(ub);</li>
  *   <li>forward parts that reach each other (cycles created by colocation or by the mirrored
  *       edges) are fused;</li>
- *   <li>(optional) a forward part with zero cost, no edge to the backward pass, a zero-cost
- *       backward part and exactly one forward neighbour is merged into that neighbour.</li>
+ *   <li>(optional) a class that costs nothing and touches a single other class is merged into it,
+ *       when that provably keeps the optimum (see {@link #mergeTrivialUnits}).</li>
  * </ol>
  * Every step only joins classes, so it never makes a contiguous split of the result
  * non-contiguous in the original graph.
  */
 public final class Contraction {
 
-    /** Latencies below this count as zero for trivial merges. */
+    /** Latencies below this count as zero when recognising broadcast inputs. */
     static final double ZERO = 1e-6;
 
     private final OperatorGraph g;
@@ -50,7 +50,11 @@ public final class Contraction {
         this.classes = new DisjointSets(g.colocationGroupCount());
     }
 
-    public static UnitGraph contract(OperatorGraph g, ContractionOptions options) {
+    /**
+     * @param acceleratorMemory memory of one accelerator: trivial merges of classes that hold
+     *                          memory are only made when the whole graph fits in it
+     */
+    public static UnitGraph contract(OperatorGraph g, ContractionOptions options, double acceleratorMemory) {
         Contraction c = new Contraction(g);
         if (options.fuseLayers()) {
             c.fuseLayers();
@@ -61,7 +65,7 @@ public final class Contraction {
         c.addArtificialForwardPositions();
         c.fuseForwardCycles();
         if (options.trivialMerges()) {
-            c.mergeTrivialUnits();
+            c.mergeTrivialUnits(acceleratorMemory);
         }
         return c.build();
     }
@@ -229,55 +233,48 @@ public final class Contraction {
     }
 
     /**
-     * Merges zero-cost forward parts that hang off a single forward neighbour into it. They can
-     * always share that neighbour's device without raising any load, and the DP gets fewer ideals.
+     * Merges a class into its only neighbour when that can never hurt: the class costs nothing on
+     * every device kind, every edge leaving it (forward or backward, real or artificial) goes to
+     * that one neighbour class, it may run wherever the neighbour may, and its memory cannot make a
+     * difference (it holds none, or the whole graph fits on one accelerator). Sharing the neighbour's device then removes transfers
+     * and changes nothing else, so the optimum is kept while the DP gets fewer ideals. This is the
+     * provably safe core of dp.exe's trivial-node merges.
      */
-    private void mergeTrivialUnits() {
+    private void mergeTrivialUnits(double acceleratorMemory) {
         int groups = g.colocationGroupCount();
-        double[] backwardTime = new double[groups];
-        boolean[] touchesBackward = new boolean[groups];
-        boolean[] present = new boolean[groups];
+        double[] cost = new double[groups];
+        double[] memory = new double[groups];
+        List<Set<DeviceKind>> allowed = new ArrayList<>(groups);
+        for (int c = 0; c < groups; c++) {
+            allowed.add(null);
+        }
         int[] firstPosition = new int[groups];
         Arrays.fill(firstPosition, Integer.MAX_VALUE);
+        double totalMemory = 0;
         for (int v = 0; v < g.size(); v++) {
             int c = classOf(v);
-            present[c] = true;
             firstPosition[c] = Math.min(firstPosition[c], v);
-            if (backward(v)) {
-                backwardTime[c] += time(v, DeviceKind.CPU) + time(v, DeviceKind.ACCELERATOR);
+            for (double t : g.operator(v).computeTimes().values()) {
+                cost[c] += Math.abs(t);
+            }
+            memory[c] += g.operator(v).memoryBytes();
+            totalMemory += g.operator(v).memoryBytes();
+            if (allowed.get(c) == null) {
+                allowed.set(c, new HashSet<>(g.operator(v).allowedKinds()));
+            } else {
+                allowed.get(c).retainAll(g.operator(v).allowedKinds());
             }
         }
-        // the forward part must be below ZERO on both kinds
-        double[] cpu = new double[groups];
-        double[] acc = new double[groups];
-        for (int v = 0; v < g.size(); v++) {
-            if (!backward(v)) {
-                cpu[classOf(v)] += time(v, DeviceKind.CPU);
-                acc[classOf(v)] += time(v, DeviceKind.ACCELERATOR);
-            }
-        }
+        boolean memoryNeverBinds = totalMemory <= acceleratorMemory;
         List<Set<Integer>> neighbours = new ArrayList<>(groups);
         for (int c = 0; c < groups; c++) {
-            neighbours.add(null);
+            neighbours.add(new HashSet<>());
         }
-        int[] incident = new int[groups];
         for (Edge e : g.edges()) {
-            boolean fs = !backward(e.source());
-            boolean ft = !backward(e.target());
-            if (fs != ft) {
-                touchesBackward[classOf(fs ? e.source() : e.target())] = true;
-            }
+            link(neighbours, classOf(e.source()), classOf(e.target()));
         }
-        // incident forward edges with multiplicity: distinct real pairs and distinct artificial pairs
-        Set<Long> realPairs = new HashSet<>();
-        for (Edge e : g.edges()) {
-            if (!backward(e.source()) && !backward(e.target())) {
-                addPair(realPairs, classOf(e.source()), classOf(e.target()), incident, neighbours);
-            }
-        }
-        Set<Long> artificialPairs = new HashSet<>();
         for (int[] pair : artificial) {
-            addPair(artificialPairs, classes.find(pair[0]), classes.find(pair[1]), incident, neighbours);
+            link(neighbours, classes.find(pair[0]), classes.find(pair[1]));
         }
         Integer[] order = new Integer[groups];
         for (int c = 0; c < groups; c++) {
@@ -288,37 +285,28 @@ public final class Contraction {
         while (changed) {
             changed = false;
             for (int n : order) {
-                if (!present[n] || classes.find(n) != n || incident[n] != 1 || touchesBackward[n]
-                        || !(cpu[n] < ZERO) || !(acc[n] < ZERO) || !(backwardTime[n] < ZERO)) {
+                if (firstPosition[n] == Integer.MAX_VALUE || classes.find(n) != n || neighbours.get(n).size() != 1
+                        || cost[n] != 0 || !(memory[n] == 0 || memoryNeverBinds)) {
                     continue;
                 }
                 int m = neighbours.get(n).iterator().next();
+                if (!allowed.get(n).containsAll(allowed.get(m))) {
+                    continue; // n would forbid device kinds that m may use
+                }
                 classes.mergeInto(n, m);
-                present[n] = false;
+                firstPosition[n] = Integer.MAX_VALUE;
                 neighbours.get(m).remove(n);
-                incident[m]--;
-                cpu[m] += cpu[n];
-                acc[m] += acc[n];
-                backwardTime[m] += backwardTime[n];
+                memory[m] += memory[n];
                 changed = true;
             }
         }
     }
 
-    private static void addPair(Set<Long> seen, int a, int b, int[] incident, List<Set<Integer>> neighbours) {
-        if (a == b || !seen.add(((long) a << 32) | b)) {
-            return;
+    private static void link(List<Set<Integer>> neighbours, int a, int b) {
+        if (a != b) {
+            neighbours.get(a).add(b);
+            neighbours.get(b).add(a);
         }
-        incident[a]++;
-        incident[b]++;
-        if (neighbours.get(a) == null) {
-            neighbours.set(a, new HashSet<>());
-        }
-        if (neighbours.get(b) == null) {
-            neighbours.set(b, new HashSet<>());
-        }
-        neighbours.get(a).add(b);
-        neighbours.get(b).add(a);
     }
 
     private double time(int node, DeviceKind kind) {

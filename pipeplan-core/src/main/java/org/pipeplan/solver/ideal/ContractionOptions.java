@@ -6,7 +6,7 @@ package org.pipeplan.solver.ideal;
  *
  * @param fuseLayers      colocate operators that share a layerId (dp.exe -contractLayers)
  * @param pipeDreamFusion fuse biconnected components as the PipeDream-style baseline does
- * @param trivialMerges   merge zero-cost forward units that have a single neighbour into it
+ * @param trivialMerges   merge zero-cost classes that touch a single other class into it
  */
 public record ContractionOptions(boolean fuseLayers, boolean pipeDreamFusion, boolean trivialMerges) {
 

@@ -39,12 +39,6 @@ final class IdealDp {
     /** Largest DP table (ideals x device-count layers) this class agrees to allocate. */
     static final long MAX_TABLE_ENTRIES = 150_000_000L;
 
-    private static final byte NONE = 0;
-    private static final byte SKIP_CPU = 1;
-    private static final byte SKIP_ACCELERATOR = 2;
-    private static final byte CPU_STAGE = 3;
-    private static final byte ACCELERATOR_STAGE = 4;
-
     /** One device's share in pipeline order: its kind and its units. */
     record Stage(boolean accelerator, int[] units) {
     }
@@ -73,10 +67,12 @@ final class IdealDp {
     private final int width;
     private final int layers;
 
-    /** dp value, back-link and back-link kind of (ideal, layer) at [ideal * layers + layer]. */
+    /**
+     * dp value of (ideal, layer) at [ideal * layers + layer], layer = CPU cores * width +
+     * accelerators. No back-links are stored: the optimal chain is recovered at the end by walking
+     * again from the ideals on it, which keeps the inner loop branch-free.
+     */
     private double[] value;
-    private int[] from;
-    private byte[] how;
     private double upperBound;
 
     IdealDp(UnitGraph units, IdealLattice lattice, DeviceKind hostKind, DeviceKind acceleratorKind,
@@ -114,8 +110,6 @@ final class IdealDp {
         final int n = lattice.size();
         this.upperBound = bound;
         this.value = new double[n * layers];
-        this.from = new int[n * layers];
-        this.how = new byte[n * layers];
         Arrays.fill(value, INFINITE);
         Arrays.fill(value, 0, layers, 0.0);
 
@@ -171,26 +165,31 @@ final class IdealDp {
         if (!(best < INFINITE)) {
             return new Outcome(INFINITE, List.of(), pairs);
         }
-        return new Outcome(best, reconstruct(full), pairs);
+        return new Outcome(best, reconstruct(full, walkers.get(0)), pairs);
     }
 
-    private List<Stage> reconstruct(int full) {
+    /**
+     * Follows the optimal chain down from the full ideal. At each entry either a device was left
+     * unused (the entry equals the layer with one device fewer) or some sub-ideal J gives exactly
+     * the entry's value; the walk recomputes every candidate bit for bit as the DP did.
+     */
+    private List<Stage> reconstruct(int full, Walker walker) {
         List<Stage> stages = new ArrayList<>();
         int ideal = full;
         int layer = layers - 1;
         while (ideal != 0) {
-            int at = ideal * layers + layer;
-            switch (how[at]) {
-                case SKIP_ACCELERATOR -> layer -= 1;
-                case SKIP_CPU -> layer -= width;
-                case ACCELERATOR_STAGE, CPU_STAGE -> {
-                    boolean acc = how[at] == ACCELERATOR_STAGE;
-                    int sub = from[at];
-                    stages.add(new Stage(acc, lattice.difference(ideal, sub)));
-                    ideal = sub;
-                    layer -= acc ? 1 : width;
-                }
-                default -> throw new IllegalStateException("broken DP back-link at ideal " + ideal);
+            double entry = value[ideal * layers + layer];
+            if (layer % width > 0 && value[ideal * layers + layer - 1] == entry) {
+                layer -= 1;
+            } else if (layer >= width && value[ideal * layers + layer - width] == entry) {
+                layer -= width;
+            } else {
+                long found = walker.findStage(ideal, layer, entry);
+                int sub = (int) (found >>> 1);
+                boolean accelerator = (found & 1) == 1;
+                stages.add(new Stage(accelerator, lattice.difference(ideal, sub)));
+                ideal = sub;
+                layer -= accelerator ? 1 : width;
             }
         }
         Collections.reverse(stages);
@@ -209,10 +208,14 @@ final class IdealDp {
         private final double[] stCpu;
         private final double[] stMem;
         private final double[] stComm;
-        private final double[] best = new double[layers];
-        private final int[] bestFrom = new int[layers];
-        private final byte[] bestHow = new byte[layers];
+        /** Best "last device is an accelerator" / "last device is a CPU core" value per layer. */
+        private final double[] bestAcc = new double[layers];
+        private final double[] bestCpu = new double[layers];
         long pairs;
+        /** While recovering a back-link: the entry to match and where it is; NaN during the DP. */
+        private double target = Double.NaN;
+        private int targetLayer;
+        private long found;
 
         Walker(int ideals) {
             stamp = new int[ideals];
@@ -230,13 +233,32 @@ final class IdealDp {
 
         void solveRange(AtomicInteger next, int end) {
             for (int ideal = next.getAndIncrement(); ideal < end; ideal = next.getAndIncrement()) {
-                solve(ideal);
+                Arrays.fill(bestAcc, INFINITE);
+                Arrays.fill(bestCpu, INFINITE);
+                walk(ideal);
+                settle(ideal);
             }
         }
 
-        private void solve(int ideal) {
-            Arrays.fill(best, INFINITE);
-            Arrays.fill(bestHow, NONE);
+        /**
+         * A sub-ideal J for which "the last device takes ideal minus J" gives exactly {@code entry}
+         * at {@code layer}: J * 2 + 1 for an accelerator, J * 2 for a CPU core.
+         */
+        long findStage(int ideal, int layer, double entry) {
+            Arrays.fill(stamp, -1);
+            target = entry;
+            targetLayer = layer;
+            found = -1;
+            walk(ideal);
+            target = Double.NaN;
+            if (found < 0) {
+                throw new IllegalStateException("no sub-ideal reproduces the DP entry of ideal " + ideal);
+            }
+            return found;
+        }
+
+        /** Visits the sub-ideals J of an ideal whose remainder can still be under the bound. */
+        private void walk(int ideal) {
             stamp[ideal] = ideal;
             stIdeal[0] = ideal;
             stNext[0] = 0;
@@ -274,8 +296,12 @@ final class IdealDp {
                 double comm = accOk ? stComm[t] + transfers.add(members[unit]) : 0;
                 pairs++;
                 double accCost = accOk && acc + comm <= upperBound ? acc + comm : INFINITE;
-                relax(sub, accCost, cpuOk ? cpu : INFINITE);
-
+                double cpuCost = cpuOk ? cpu : INFINITE;
+                if (target == target) { // not NaN: recovering a back-link
+                    match(sub, accCost, cpuCost);
+                } else {
+                    relax(sub, accCost, cpuCost);
+                }
                 stIdeal[sp] = sub;
                 stNext[sp] = 0;
                 stUnit[sp] = unit;
@@ -286,56 +312,55 @@ final class IdealDp {
                 stComm[sp] = comm;
                 sp++;
             }
-            settle(ideal);
         }
 
-        /** Offers "the last device takes I \ sub" to every layer. */
+        /**
+         * Offers "the last device takes I minus sub" to every layer. Branch-free so that it
+         * vectorises; entries that make no sense (an accelerator in a layer without one) are
+         * ignored by {@link #settle}.
+         */
         private void relax(int sub, double accCost, double cpuCost) {
             int base = sub * layers;
-            for (int c = 0; c <= cpus; c++) {
-                int row = c * width;
-                for (int f = 0; f < width; f++) {
-                    int layer = row + f;
-                    if (f > 0 && accCost < INFINITE) {
-                        double v = Math.max(value[base + layer - 1], accCost);
-                        if (v < best[layer]) {
-                            best[layer] = v;
-                            bestFrom[layer] = sub;
-                            bestHow[layer] = ACCELERATOR_STAGE;
-                        }
-                    }
-                    if (c > 0 && cpuCost < INFINITE) {
-                        double v = Math.max(value[base + layer - width], cpuCost);
-                        if (v < best[layer]) {
-                            best[layer] = v;
-                            bestFrom[layer] = sub;
-                            bestHow[layer] = CPU_STAGE;
-                        }
-                    }
+            if (accCost < INFINITE) {
+                for (int layer = 1; layer < layers; layer++) {
+                    bestAcc[layer] = Math.min(bestAcc[layer], Math.max(value[base + layer - 1], accCost));
                 }
+            }
+            if (cpuCost < INFINITE) {
+                for (int layer = width; layer < layers; layer++) {
+                    bestCpu[layer] = Math.min(bestCpu[layer], Math.max(value[base + layer - width], cpuCost));
+                }
+            }
+        }
+
+        private void match(int sub, double accCost, double cpuCost) {
+            if (found >= 0) {
+                return;
+            }
+            if (targetLayer % width > 0 && accCost < INFINITE
+                    && Math.max(value[sub * layers + targetLayer - 1], accCost) == target) {
+                found = (long) sub * 2 + 1;
+            } else if (targetLayer >= width && cpuCost < INFINITE
+                    && Math.max(value[sub * layers + targetLayer - width], cpuCost) == target) {
+                found = (long) sub * 2;
             }
         }
 
         /** Final entries of one ideal, including the options of leaving a device unused. */
         private void settle(int ideal) {
             int base = ideal * layers;
-            for (int layer = 0; layer < layers; layer++) {
-                int f = layer % width;
-                double v = best[layer];
-                byte h = bestHow[layer];
-                int sub = bestFrom[layer];
-                if (f > 0 && value[base + layer - 1] < v) {
-                    v = value[base + layer - 1];
-                    h = SKIP_ACCELERATOR;
+            for (int layer = 1; layer < layers; layer++) {
+                boolean hasAccelerator = layer % width > 0;
+                boolean hasCpu = layer >= width;
+                double v = INFINITE;
+                if (hasAccelerator) {
+                    v = Math.min(bestAcc[layer], value[base + layer - 1]);
                 }
-                if (layer >= width && value[base + layer - width] < v) {
-                    v = value[base + layer - width];
-                    h = SKIP_CPU;
+                if (hasCpu) {
+                    v = Math.min(v, Math.min(bestCpu[layer], value[base + layer - width]));
                 }
                 if (v <= upperBound) {
                     value[base + layer] = v;
-                    how[base + layer] = h;
-                    from[base + layer] = sub;
                 }
             }
         }

@@ -41,7 +41,7 @@ public abstract class IdealDpSolver implements PlacementSolver {
         long start = System.nanoTime();
         Deadline deadline = options.deadline();
         DeviceGroups groups = DeviceGroups.of(problem.devices());
-        UnitGraph units = Contraction.contract(problem.graph(), contraction);
+        UnitGraph units = Contraction.contract(problem.graph(), contraction, groups.memoryLimit());
         Map<String, Number> stats = new LinkedHashMap<>();
         stats.put("units", units.size());
         double lowerBound = MaxLoadLowerBound.of(units, groups);

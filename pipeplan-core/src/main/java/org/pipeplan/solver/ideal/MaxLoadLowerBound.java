@@ -15,8 +15,10 @@ public final class MaxLoadLowerBound {
 
     /** The bound for a problem whose devices are identical host cores and identical accelerators. */
     public static double of(PlacementProblem problem) {
-        UnitGraph units = Contraction.contract(problem.graph(), new ContractionOptions(false, false, false));
-        return of(units, DeviceGroups.of(problem.devices()));
+        DeviceGroups groups = DeviceGroups.of(problem.devices());
+        UnitGraph units = Contraction.contract(problem.graph(), new ContractionOptions(false, false, false),
+                groups.memoryLimit());
+        return of(units, groups);
     }
 
     static double of(UnitGraph units, DeviceGroups devices) {

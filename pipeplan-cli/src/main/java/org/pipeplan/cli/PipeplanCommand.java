@@ -1,0 +1,71 @@
+package org.pipeplan.cli;
+
+import java.io.PrintWriter;
+import org.pipeplan.io.InputException;
+import org.pipeplan.solver.UnsupportedProblemException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code pipeplan} command line: finds, evaluates and compares placements of DNN graphs. */
+@Command(name = "pipeplan",
+        mixinStandardHelpOptions = true,
+        version = "pipeplan 0.1.0",
+        description = {"Splits a DNN operator graph over accelerators and CPU cores for the best pipeline",
+            "throughput, proves how good the split is, and checks any split against the cost model."},
+        subcommands = {PlanCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class},
+        footer = {"", "Exit status: 0 success, 1 bad input, 2 bad usage, 3 no feasible plan / infeasible plan,",
+            "70 internal error. Set PIPEPLAN_DEBUG=1 to see stack traces."})
+public final class PipeplanCommand implements Runnable {
+
+    /** Exit status for input that cannot be used. */
+    static final int EXIT_INPUT = 1;
+    /** Exit status for a plan that breaks a hard constraint. */
+    static final int EXIT_INFEASIBLE = 3;
+    /** Exit status for a bug. */
+    static final int EXIT_INTERNAL = 70;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: plan, evaluate, compare or bench");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line with the given streams; returns the exit status. */
+    static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = new CommandLine(new PipeplanCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            if (System.getenv("PIPEPLAN_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+            if (ex instanceof InputException || ex instanceof UnsupportedProblemException
+                    || ex instanceof IllegalArgumentException) {
+                err.println("pipeplan: error: " + ex.getMessage());
+                return EXIT_INPUT;
+            }
+            err.println("pipeplan: internal error: " + ex.getClass().getSimpleName()
+                    + (ex.getMessage() == null ? "" : ": " + ex.getMessage().lines().findFirst().orElse("")));
+            return EXIT_INTERNAL;
+        });
+        int code;
+        try {
+            code = cl.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println("pipeplan: error: out of memory (give Java more heap with -Xmx, or lower --max-ideals)");
+            code = EXIT_INTERNAL;
+        }
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,97 @@
+package org.pipeplan.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.pipeplan.cost.DeviceLoad;
+import org.pipeplan.cost.Evaluation;
+import org.pipeplan.graph.Device;
+import org.pipeplan.graph.OperatorGraph;
+import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.plan.Placement;
+import org.pipeplan.plan.Plan;
+
+/** Renders problems, plans and evaluations as readable text. */
+final class PlanPrinter {
+
+    private PlanPrinter() {
+    }
+
+    static String describe(PlacementProblem problem) {
+        OperatorGraph g = problem.graph();
+        long backward = g.operators().stream().filter(o -> o.isBackward()).count();
+        List<Device> accs = problem.devices().all().stream().filter(Device::isAccelerator).toList();
+        long cpus = problem.devices().size() - accs.size();
+        String memory = accs.isEmpty() ? "" : " x " + TextTable.bytes(accs.get(0).memoryLimit());
+        return problem.name() + ": " + g.size() + " nodes" + (backward > 0 ? " (" + backward + " backward)" : "")
+                + ", " + g.edgeCount() + " edges; " + accs.size() + " accelerator" + (accs.size() == 1 ? "" : "s")
+                + memory + ", " + cpus + " CPU core" + (cpus == 1 ? "" : "s");
+    }
+
+    static String summary(Plan plan, Evaluation evaluation) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("solver ").append(plan.solver()).append(": ").append(plan.status())
+                .append("  max-load ").append(TextTable.num(evaluation.maxLoad()))
+                .append("  throughput ").append(TextTable.num(evaluation.throughput(), 6)).append(" samples/time unit");
+        sb.append(System.lineSeparator()).append("lower bound ").append(TextTable.num(plan.lowerBound()))
+                .append("  gap ").append(TextTable.percent(plan.gap()))
+                .append("  contiguous ").append(evaluation.contiguity().contiguous() ? "yes" : "no")
+                .append("  feasible ").append(evaluation.feasible() ? "yes" : "NO")
+                .append("  ").append(TextTable.seconds(plan.seconds())).append(" s");
+        if (!plan.stats().isEmpty()) {
+            sb.append(System.lineSeparator()).append(plan.stats().entrySet().stream()
+                    .map(e -> e.getKey() + " " + (e.getValue() instanceof Double d ? TextTable.num(d) : e.getValue()))
+                    .collect(Collectors.joining(", ")));
+        }
+        if (!plan.note().isEmpty()) {
+            sb.append(System.lineSeparator()).append("note: ").append(plan.note());
+        }
+        return sb.toString();
+    }
+
+    /** One row per device: the pipeline stages in order, then the devices outside the pipeline. */
+    static String deviceTable(Evaluation evaluation, List<Integer> pipelineOrder) {
+        List<Integer> order = pipelineOrder.isEmpty() ? evaluation.contiguity().pipelineOrder() : pipelineOrder;
+        List<DeviceLoad> rows = new ArrayList<>();
+        order.forEach(index -> rows.add(evaluation.devices().get(index)));
+        evaluation.devices().stream().filter(d -> !order.contains(d.device().index())).forEach(rows::add);
+        TextTable t = new TextTable("stage", "device", "kind", ">nodes", ">compute", ">transfers", ">load",
+                ">% of max", ">memory", ">limit");
+        for (DeviceLoad d : rows) {
+            int stage = order.indexOf(d.device().index());
+            t.row(stage >= 0 ? String.valueOf(stage) : "-", d.device().name(), d.device().kind().name(), d.nodes(),
+                    TextTable.num(d.compute(), 8), TextTable.num(d.communication(), 8), TextTable.num(d.load(), 10),
+                    evaluation.maxLoad() > 0 ? String.format("%.1f", 100 * d.load() / evaluation.maxLoad()) : "-",
+                    TextTable.bytes(d.memory()),
+                    TextTable.bytes(d.device().memoryLimit()) + (d.memoryExceeded() ? " EXCEEDED" : ""));
+        }
+        return t.render();
+    }
+
+    static void printNodes(PrintWriter out, PlacementProblem problem, Placement placement) {
+        OperatorGraph g = problem.graph();
+        for (Device d : problem.devices().all()) {
+            int[] nodes = placement.nodesOn(d.index());
+            if (nodes.length == 0) {
+                continue;
+            }
+            StringBuilder sb = new StringBuilder(d.name()).append(':');
+            for (int v : nodes) {
+                sb.append(' ').append(g.operator(v).id());
+            }
+            out.println(sb);
+        }
+    }
+
+    static void printProblems(PrintWriter out, Evaluation evaluation) {
+        for (String v : evaluation.violations()) {
+            out.println("INFEASIBLE: " + v);
+        }
+        if (!evaluation.contiguity().contiguous()) {
+            out.println("not contiguous: the devices do not form a pipeline"
+                    + (evaluation.contiguity().nonConvexDevices().isEmpty() ? ""
+                    : "; non-convex devices: " + String.join(", ", evaluation.contiguity().nonConvexDevices())));
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package org.pipeplan.cli;
+
+import org.pipeplan.solver.ProgressListener;
+import org.pipeplan.solver.SolverOptions;
+import picocli.CommandLine.Option;
+
+/** Limits and seeds shared by the commands that run solvers. */
+final class SolverSettings {
+
+    @Option(names = "--time-limit", paramLabel = "SECONDS", defaultValue = "300",
+            description = "Wall-clock limit per solver run; the best plan so far is returned (default: ${DEFAULT-VALUE}; 0 = none).")
+    double timeLimit;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of every random choice (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--max-ideals", paramLabel = "N", defaultValue = "2000000",
+            description = "Above this many ideals the exact DP falls back to a labelled heuristic (default: ${DEFAULT-VALUE}).")
+    long maxIdeals;
+
+    @Option(names = "--restarts", paramLabel = "R", defaultValue = "10",
+            description = "Restarts of the local search (default: ${DEFAULT-VALUE}).")
+    int restarts;
+
+    @Option(names = "--workers", paramLabel = "N", description = "Threads a solver may use (default: all cores).")
+    Integer workers;
+
+    SolverOptions options(ProgressListener progress) {
+        if (timeLimit < 0 || maxIdeals < 1 || restarts < 1 || (workers != null && workers < 1)) {
+            throw new IllegalArgumentException("--time-limit must be >= 0, --max-ideals, --restarts and --workers >= 1");
+        }
+        return SolverOptions.defaults().withTimeLimit(timeLimit).withSeed(seed).withMaxIdeals(maxIdeals)
+                .withRestarts(restarts).withWorkers(workers == null ? Runtime.getRuntime().availableProcessors() : workers)
+                .withProgress(progress);
+    }
+}

@@ -1,0 +1,70 @@
+package org.pipeplan.io;
+
+import java.util.Arrays;
+import org.pipeplan.graph.OperatorGraph;
+import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.plan.Placement;
+
+/**
+ * Builds a {@link Placement} from per-device node-id lists, as split and plan files give them.
+ * A node missing from the lists joins the device of its colocation class, which is how an
+ * inference split is reused for the training graph (backward nodes follow their forward nodes).
+ */
+final class SplitAssembler {
+
+    private final JsonFields fields;
+    private final OperatorGraph graph;
+    private final int deviceCount;
+    private final int[] deviceOf;
+
+    SplitAssembler(JsonFields fields, PlacementProblem problem) {
+        this.fields = fields;
+        this.graph = problem.graph();
+        this.deviceCount = problem.devices().size();
+        this.deviceOf = new int[graph.size()];
+        Arrays.fill(deviceOf, -1);
+    }
+
+    void place(long id, int device, String where) {
+        int node = graph.indexOf(id);
+        if (node < 0) {
+            throw fields.error(where + ": node " + id + " is not in the graph");
+        }
+        if (deviceOf[node] >= 0) {
+            throw fields.error(where + ": node " + id + " is placed twice");
+        }
+        deviceOf[node] = device;
+    }
+
+    Placement finish() {
+        int[] groupDevice = new int[graph.colocationGroupCount()];
+        Arrays.fill(groupDevice, -1);
+        for (int v = 0; v < graph.size(); v++) {
+            if (deviceOf[v] < 0) {
+                continue;
+            }
+            int g = graph.colocationGroup(v);
+            if (groupDevice[g] >= 0 && groupDevice[g] != deviceOf[v]) {
+                groupDevice[g] = -2; // placed nodes of this class disagree
+            } else if (groupDevice[g] == -1) {
+                groupDevice[g] = deviceOf[v];
+            }
+        }
+        for (int v = 0; v < graph.size(); v++) {
+            if (deviceOf[v] >= 0) {
+                continue;
+            }
+            int d = groupDevice[graph.colocationGroup(v)];
+            if (d == -2) {
+                throw fields.error("node " + graph.operator(v).id() + " is not placed, and the placed nodes of its"
+                        + " colocation class are on different devices");
+            }
+            if (d < 0) {
+                throw fields.error("node " + graph.operator(v).id() + " is not placed, and no node of its"
+                        + " colocation class is");
+            }
+            deviceOf[v] = d;
+        }
+        return new Placement(deviceOf, deviceCount);
+    }
+}

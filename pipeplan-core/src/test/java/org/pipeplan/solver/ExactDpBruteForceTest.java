@@ -1,0 +1,95 @@
+package org.pipeplan.solver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.IntStream;
+import org.pipeplan.cost.Evaluation;
+import org.pipeplan.cost.MaxLoadEvaluator;
+import org.pipeplan.graph.OperatorGraph;
+import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.plan.Placement;
+import org.pipeplan.plan.Plan;
+import org.pipeplan.plan.PlanStatus;
+import org.pipeplan.solver.ideal.ExactDpSolver;
+import org.pipeplan.testing.TestGraphs;
+
+/**
+ * The exact DP against exhaustive search: every assignment of colocation classes to devices is
+ * evaluated by the independent evaluator, and the best feasible contiguous one must match.
+ */
+class ExactDpBruteForceTest {
+
+    private static final double TOLERANCE = 1e-9;
+
+    static IntStream inferenceSeeds() {
+        return IntStream.rangeClosed(1, 60);
+    }
+
+    static IntStream trainingSeeds() {
+        return IntStream.rangeClosed(101, 140);
+    }
+
+    @ParameterizedTest(name = "inference seed {0}")
+    @MethodSource("inferenceSeeds")
+    void matchesBruteForceOnInferenceGraphs(int seed) {
+        Random r = new Random(seed);
+        PlacementProblem p = TestGraphs.random(r, 6 + r.nextInt(2), false, 2 + r.nextInt(2), r.nextInt(2),
+                4 + r.nextInt(12));
+        check(p);
+    }
+
+    @ParameterizedTest(name = "training seed {0}")
+    @MethodSource("trainingSeeds")
+    void matchesBruteForceOnTrainingGraphs(int seed) {
+        Random r = new Random(seed);
+        PlacementProblem p = TestGraphs.random(r, 5 + r.nextInt(2), true, 2 + r.nextInt(2), r.nextInt(2),
+                6 + r.nextInt(20));
+        check(p);
+    }
+
+    private static void check(PlacementProblem p) {
+        double best = bruteForce(p);
+        Plan plan = new ExactDpSolver().solve(p, SolverOptions.defaults());
+        Evaluation evaluation = MaxLoadEvaluator.evaluate(p, plan.placement());
+        if (Double.isInfinite(best)) {
+            assertEquals(PlanStatus.INFEASIBLE, plan.status(), "no feasible contiguous split exists");
+            return;
+        }
+        assertEquals(PlanStatus.OPTIMAL, plan.status(), plan.note());
+        assertEquals(best, plan.objective(), TOLERANCE * Math.max(1, best), "DP optimum vs brute force");
+        assertEquals(plan.objective(), evaluation.maxLoad(), TOLERANCE * Math.max(1, best), "evaluator agrees");
+        assertTrue(evaluation.feasible(), evaluation.violations().toString());
+        assertTrue(evaluation.contiguity().contiguous());
+        assertEquals(plan.objective(), plan.lowerBound(), 0.0);
+    }
+
+    /** Least max-load over all feasible contiguous assignments of colocation classes to devices. */
+    static double bruteForce(PlacementProblem p) {
+        OperatorGraph g = p.graph();
+        int groups = g.colocationGroupCount();
+        int devices = p.devices().size();
+        int[] groupDevice = new int[groups];
+        int[] deviceOf = new int[g.size()];
+        double best = Double.POSITIVE_INFINITY;
+        long combinations = (long) Math.pow(devices, groups);
+        for (long code = 0; code < combinations; code++) {
+            long c = code;
+            for (int i = 0; i < groups; i++) {
+                groupDevice[i] = (int) (c % devices);
+                c /= devices;
+            }
+            for (int v = 0; v < g.size(); v++) {
+                deviceOf[v] = groupDevice[g.colocationGroup(v)];
+            }
+            Evaluation e = MaxLoadEvaluator.evaluate(p, new Placement(deviceOf, devices));
+            if (e.feasible() && e.contiguity().contiguous()) {
+                best = Math.min(best, e.maxLoad());
+            }
+        }
+        return best;
+    }
+}
