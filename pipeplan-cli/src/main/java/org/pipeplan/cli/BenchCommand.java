@@ -24,9 +24,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Solves every placement-json instance under DIR and prints a table: instance, nodes,",
-            "ideals, optimum, status and seconds, next to the reference values of DIR/EXPECTED.md when present.",
-            "--baselines adds the PipeDream, single-accelerator and expert baselines against their references."})
+        usageHelpAutoWidth = true,
+        description = {"Solves every instance under a folder and prints a table.",
+            "One row per placement-json instance found under DIR: nodes, devices, units, ideals, max-load, status "
+                + "and seconds, beside the reference optimum of DIR/EXPECTED.md when there is one. --baselines adds "
+                + "the PipeDream, single-accelerator and expert baselines against their reference columns."})
 final class BenchCommand implements Callable<Integer> {
 
     /** Relative difference under which a value counts as reproducing its reference. */

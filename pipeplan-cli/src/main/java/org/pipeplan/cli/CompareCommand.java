@@ -20,9 +20,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "compare", mixinStandardHelpOptions = true,
-        description = {"Runs every solver and baseline on FILE and prints them side by side, with how much",
-            "faster the reference plan (dp, the optimal contiguous split) is than each of them.",
-            "The human-expert split found beside the instance (../human-experts/) is included."})
+        usageHelpAutoWidth = true,
+        description = {"Runs every solver and baseline on a graph, side by side.",
+            "Prints each method's status, max-load, throughput, lower bound, contiguity and time, and how many "
+                + "times faster the reference plan (dp, the optimal contiguous split) is. A human-expert split found "
+                + "in a human-experts folder beside the instance (or given with --expert) is included."})
 final class CompareCommand implements Callable<Integer> {
 
     @Spec

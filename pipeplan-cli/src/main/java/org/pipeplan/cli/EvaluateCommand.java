@@ -16,9 +16,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Evaluates a given split of FILE's graph: per-device load, max-load, memory,",
-            "feasibility and contiguity. PLAN is a pipeplan plan or a reference split (fpgas/cpus lists);",
-            "nodes it leaves out follow their colocation class."})
+        usageHelpAutoWidth = true,
+        description = {"Evaluates a given split of a graph.",
+            "Prints per-device load, max-load, memory, feasibility and contiguity. PLAN is a pipeplan plan or a "
+                + "split in the reference format (fpgas/cpus node lists, as the human-expert splits); nodes it "
+                + "leaves out follow their colocation class, so an inference split also places the training graph. "
+                + "Exits with 3 when the split breaks a hard constraint."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec

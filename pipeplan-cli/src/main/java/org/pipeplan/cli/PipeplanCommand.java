@@ -12,12 +12,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "pipeplan",
         mixinStandardHelpOptions = true,
         version = "pipeplan 0.1.0",
-        description = {"Splits a DNN operator graph over accelerators and CPU cores for the best pipeline",
-            "throughput, proves how good the split is, and checks any split against the cost model."},
+        usageHelpAutoWidth = true,
+        description = {"Splits a DNN operator graph over accelerators and CPU cores for the best pipeline "
+            + "throughput, proves how good the split is, and checks any split against the cost model."},
         subcommands = {PlanCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
-        footer = {"", "Exit status: 0 success, 1 bad input, 2 bad usage, 3 no feasible plan / infeasible plan,",
-            "70 internal error. Set PIPEPLAN_DEBUG=1 to see stack traces."})
+        footer = {"", "Exit status: 0 success; 1 bad input; 2 bad usage; 3 no feasible plan, or an infeasible "
+            + "plan given to evaluate; 70 internal error. Set PIPEPLAN_DEBUG=1 to see stack traces."})
 public final class PipeplanCommand implements Runnable {
 
     /** Exit status for input that cannot be used. */

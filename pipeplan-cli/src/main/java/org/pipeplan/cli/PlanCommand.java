@@ -17,8 +17,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
-        description = {"Finds a placement of FILE's graph and prints it; --out saves it as a plan JSON.",
-            "The plan's loads come from the independent evaluator."})
+        usageHelpAutoWidth = true,
+        description = {"Finds a placement of a graph and prints it.",
+            "Prints the plan's status (OPTIMAL or FEASIBLE with a lower bound), then one row per device with its "
+                + "compute, transfers, load and memory, as computed by the independent evaluator. "
+                + "--out saves the plan as JSON (docs/plan-format.md)."})
 final class PlanCommand implements Callable<Integer> {
 
     @Spec

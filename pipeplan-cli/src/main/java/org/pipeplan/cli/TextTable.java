@@ -85,7 +85,9 @@ final class TextTable {
         }
         BigDecimal d = new BigDecimal(value).round(new MathContext(digits)).stripTrailingZeros();
         if (Math.abs(value) >= 1e12 || Math.abs(value) < 1e-4) {
-            return String.format("%." + (digits - 1) + "e", value).replaceAll("\\.?0+e", "e");
+            // scientific: mantissa without trailing zeros, exponent without padding (1e-9, 2.5e13)
+            int exponent = d.precision() - d.scale() - 1;
+            return d.movePointLeft(exponent).stripTrailingZeros().toPlainString() + "e" + exponent;
         }
         return d.toPlainString();
     }

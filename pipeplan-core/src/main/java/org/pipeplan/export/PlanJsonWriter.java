@@ -77,9 +77,8 @@ public final class PlanJsonWriter {
             number(d, "memory", load.memory());
             number(d, "memoryLimit", load.device().memoryLimit());
             ArrayNode nodes = d.putArray("nodes");
-            for (int v : plan.placement().nodesOn(load.device().index())) {
-                nodes.add(g.operator(v).id());
-            }
+            java.util.Arrays.stream(plan.placement().nodesOn(load.device().index()))
+                    .mapToLong(v -> g.operator(v).id()).sorted().forEach(nodes::add);
         }
         return root;
     }
