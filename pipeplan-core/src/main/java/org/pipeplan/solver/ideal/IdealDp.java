@@ -74,6 +74,9 @@ final class IdealDp {
      */
     private double[] value;
     private double upperBound;
+    private Deadline deadline;
+    /** Set by a worker that saw the deadline pass; the level loop then stops. */
+    private volatile boolean expired;
 
     IdealDp(UnitGraph units, IdealLattice lattice, DeviceKind hostKind, DeviceKind acceleratorKind,
             int cpus, int accelerators, double memoryLimit) {
@@ -109,6 +112,8 @@ final class IdealDp {
     Outcome run(double bound, int workers, Deadline deadline, ProgressListener progress) {
         final int n = lattice.size();
         this.upperBound = bound;
+        this.deadline = deadline;
+        this.expired = false;
         this.value = new double[n * layers];
         Arrays.fill(value, INFINITE);
         Arrays.fill(value, 0, layers, 0.0);
@@ -128,7 +133,7 @@ final class IdealDp {
             for (int level = 1; level < lattice.levels(); level++) {
                 int first = lattice.levelStart(level);
                 int end = lattice.levelStart(level + 1);
-                if (deadline.expired()) {
+                if (expired || deadline.expired()) {
                     throw new TimeLimitReachedException("running the dynamic program");
                 }
                 if (pool == null || end - first < 16) {
@@ -144,6 +149,9 @@ final class IdealDp {
                     }
                 }
                 progress.advance(end);
+            }
+            if (expired) {
+                throw new TimeLimitReachedException("running the dynamic program");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -232,7 +240,12 @@ final class IdealDp {
         }
 
         void solveRange(AtomicInteger next, int end) {
+            int done = 0;
             for (int ideal = next.getAndIncrement(); ideal < end; ideal = next.getAndIncrement()) {
+                if ((++done & 63) == 0 && (expired || deadline.expired())) {
+                    expired = true;
+                    return;
+                }
                 Arrays.fill(bestAcc, INFINITE);
                 Arrays.fill(bestCpu, INFINITE);
                 walk(ideal);
