@@ -95,7 +95,7 @@ final class CompareCommand implements Callable<Integer> {
         if (ref != null) {
             w.println();
             w.println(reference + " speed-up = max-load of the method / max-load of " + reference
-                    + ": how many times the throughput of that method " + reference + "'s plan reaches.");
+                    + " (how many times more samples per second " + reference + "'s plan processes).");
         }
         for (Row r : rows) {
             if (!r.note().isEmpty()) {
