@@ -6,10 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.pipeplan.cost.Evaluation;
-import org.pipeplan.cost.MaxLoadEvaluator;
+import org.pipeplan.cost.PlanEvaluation;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.PlanFileReader;
+import org.pipeplan.plan.Objective;
 import org.pipeplan.plan.Plan;
 import org.pipeplan.solver.SolverOptions;
 import org.pipeplan.solver.Solvers;
@@ -22,9 +22,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "compare", mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
         description = {"Runs every solver and baseline on a graph, side by side.",
-            "Prints each method's status, max-load, throughput, lower bound, contiguity and time, and how many "
-                + "times faster the reference plan (dp, the optimal contiguous split) is. A human-expert split found "
-                + "in a human-experts folder beside the instance (or given with --expert) is included."})
+            "Prints each method's status, max-load, throughput, latency (and fw+bw for training graphs), its lower "
+                + "bound and gap for the objective it minimises, contiguity and time, and how many times better the "
+                + "reference method is on --objective (dp for max-load, the IP for the others). A human-expert split "
+                + "found in a human-experts folder beside the instance (or given with --expert) is included."})
 final class CompareCommand implements Callable<Integer> {
 
     @Spec
@@ -41,7 +42,8 @@ final class CompareCommand implements Callable<Integer> {
             completionCandidates = SolverNames.class)
     List<String> solvers;
 
-    @Option(names = "--reference", defaultValue = "dp", description = "Solver the others are compared with (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--reference", paramLabel = "NAME",
+            description = "Method the others are compared with (default: dp for max-load, else the IP solver).")
     String reference;
 
     @Option(names = "--expert", paramLabel = "SPLIT.json", description = "A given split to include (default: found beside FILE).")
@@ -53,8 +55,8 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
-    private record Row(String method, String status, Evaluation evaluation, double lowerBound, double seconds,
-                       String note) {
+    private record Row(String method, String status, PlanEvaluation evaluation, Objective objective, double lowerBound,
+                       double gap, double seconds, String note) {
     }
 
     @Override
@@ -62,12 +64,17 @@ final class CompareCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         PlacementProblem problem = problemOptions.load();
         w.println(PlanPrinter.describe(problem));
+        Objective objective = settings.objective();
         SolverOptions options = settings.options(TerminalProgress.forTerminal(quiet));
         List<Row> rows = new ArrayList<>();
         for (String name : solvers == null ? Solvers.names() : solvers) {
-            Plan plan = Solvers.byName(name).solve(problem, options);
-            Evaluation ev = MaxLoadEvaluator.evaluate(problem, plan.placement());
-            rows.add(new Row(name, plan.status().name(), ev, plan.lowerBound(), plan.seconds(), plan.note()));
+            var solver = Solvers.byName(name);
+            // each solver minimises the chosen objective if it can, its own otherwise
+            SolverOptions own = solver.objectives().contains(objective) ? options
+                    : options.withObjective(solver.objectives().iterator().next());
+            Plan plan = solver.solve(problem, own);
+            rows.add(new Row(name, plan.status().name(), PlanEvaluation.of(problem, plan.placement()), plan.objective(),
+                    plan.lowerBound(), plan.gap(), plan.seconds(), plan.note()));
         }
         Optional<ExpertSplits.Found> split = Optional.empty();
         if (expert != null) {
@@ -75,27 +82,42 @@ final class CompareCommand implements Callable<Integer> {
         } else if (!noExpert) {
             split = ExpertSplits.load(problemOptions.file, problem);
         }
-        if (split.isPresent()) {
-            Evaluation ev = MaxLoadEvaluator.evaluate(problem, split.get().placement());
-            rows.add(new Row("expert", "GIVEN", ev, Double.NaN, 0, "split from " + split.get().file().normalize()));
+        split.ifPresent(found -> rows.add(new Row("expert", "GIVEN", PlanEvaluation.of(problem, found.placement()),
+                null, Double.NaN, Double.NaN, 0, "split from " + found.file().normalize())));
+
+        String refName = reference != null ? reference : objective == Objective.MAX_LOAD ? "dp"
+                : objective == Objective.LATENCY ? "latency" : "ip";
+        Row ref = rows.stream().filter(r -> r.method().equals(refName)).findFirst().orElse(null);
+        boolean training = problem.graph().hasBackward();
+        List<String> headers = new ArrayList<>(List.of("method", "status", ">max-load", ">throughput", ">latency"));
+        if (training) {
+            headers.add(">fw+bw");
         }
-        Row ref = rows.stream().filter(r -> r.method().equals(reference)).findFirst().orElse(null);
-        String gainHeader = ">" + (ref == null ? "" : reference + " speed-up");
-        TextTable t = new TextTable("method", "status", ">max-load", ">throughput", gainHeader, ">lower bound",
-                "contiguous", "feasible", ">seconds");
+        headers.addAll(List.of("minimises", ">lower bound", ">gap", ">" + (ref == null ? "" : refName + " gain"),
+                "contiguous", "feasible", ">seconds"));
+        TextTable t = new TextTable(headers.toArray(String[]::new));
         for (Row r : rows) {
-            Evaluation ev = r.evaluation();
-            String gain = ref == null || r == ref ? "" : String.format("x%.4f", ev.maxLoad() / ref.evaluation().maxLoad());
-            t.row(r.method(), r.status(), TextTable.num(ev.maxLoad()), TextTable.num(ev.throughput(), 6), gain,
+            PlanEvaluation ev = r.evaluation();
+            List<Object> cells = new ArrayList<>(List.of(r.method(), r.status(), TextTable.num(ev.loads().maxLoad()),
+                    TextTable.num(ev.loads().throughput(), 6), TextTable.num(ev.latency().latency())));
+            if (training) {
+                cells.add(TextTable.num(ev.loads().maxForwardPlusMaxBackward()));
+            }
+            String gain = ref == null || r == ref ? ""
+                    : String.format("x%.4f", ev.value(objective) / ref.evaluation().value(objective));
+            cells.addAll(List.of(r.objective() == null ? "" : r.objective().label(),
                     Double.isNaN(r.lowerBound()) ? "" : TextTable.num(r.lowerBound()),
-                    ev.contiguity().contiguous() ? "yes" : "no", ev.feasible() ? "yes" : "NO", TextTable.seconds(r.seconds()));
+                    Double.isNaN(r.gap()) ? "" : TextTable.percent(r.gap()), gain,
+                    ev.loads().contiguity().contiguous() ? "yes" : "no", ev.feasible() ? "yes" : "NO",
+                    TextTable.seconds(r.seconds())));
+            t.row(cells.toArray());
         }
         w.println();
         w.print(t.render());
         if (ref != null) {
             w.println();
-            w.println(reference + " speed-up = max-load of the method / max-load of " + reference
-                    + " (how many times more samples per second " + reference + "'s plan processes).");
+            w.println(refName + " gain = " + objective.label() + " of the method / " + objective.label() + " of "
+                    + refName + " (how many times better " + refName + "'s plan is on " + objective.label() + ").");
         }
         for (Row r : rows) {
             if (!r.note().isEmpty()) {

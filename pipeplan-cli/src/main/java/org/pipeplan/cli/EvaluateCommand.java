@@ -4,8 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.pipeplan.cost.Evaluation;
-import org.pipeplan.cost.MaxLoadEvaluator;
+import org.pipeplan.cost.PlanEvaluation;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.PlanFileReader;
 import org.pipeplan.plan.Placement;
@@ -41,14 +40,13 @@ final class EvaluateCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         PlacementProblem problem = problemOptions.load();
         Placement placement = PlanFileReader.read(planFile, problem);
-        Evaluation evaluation = MaxLoadEvaluator.evaluate(problem, placement);
+        PlanEvaluation evaluation = PlanEvaluation.of(problem, placement);
         w.println(PlanPrinter.describe(problem));
-        w.println("plan " + planFile + ": max-load " + TextTable.num(evaluation.maxLoad()) + "  throughput "
-                + TextTable.num(evaluation.throughput(), 6) + "  contiguous "
-                + (evaluation.contiguity().contiguous() ? "yes" : "no") + "  feasible "
+        w.println("plan " + planFile + ": " + PlanPrinter.metrics(problem, evaluation));
+        w.println("contiguous " + (evaluation.loads().contiguity().contiguous() ? "yes" : "no") + "  feasible "
                 + (evaluation.feasible() ? "yes" : "NO"));
         w.println();
-        w.print(PlanPrinter.deviceTable(evaluation, List.of()));
+        w.print(PlanPrinter.deviceTable(evaluation.loads(), List.of()));
         PlanPrinter.printProblems(w, evaluation);
         if (showNodes) {
             w.println();

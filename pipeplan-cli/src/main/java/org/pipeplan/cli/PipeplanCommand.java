@@ -37,7 +37,14 @@ public final class PipeplanCommand implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        Interrupts.install();
+        int code;
+        try {
+            code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+        } finally {
+            Interrupts.finished();
+        }
+        System.exit(code);
     }
 
     /** Runs the command line with the given streams; returns the exit status. */

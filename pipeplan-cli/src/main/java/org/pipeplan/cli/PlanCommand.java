@@ -3,12 +3,13 @@ package org.pipeplan.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.pipeplan.cost.Evaluation;
-import org.pipeplan.cost.MaxLoadEvaluator;
+import org.pipeplan.cost.PlanEvaluation;
 import org.pipeplan.export.PlanJsonWriter;
 import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.plan.Objective;
 import org.pipeplan.plan.Plan;
 import org.pipeplan.plan.PlanStatus;
+import org.pipeplan.solver.PlacementSolver;
 import org.pipeplan.solver.Solvers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,9 +20,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "plan", mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
         description = {"Finds a placement of a graph and prints it.",
-            "Prints the plan's status (OPTIMAL or FEASIBLE with a lower bound), then one row per device with its "
-                + "compute, transfers, load and memory, as computed by the independent evaluator. "
-                + "--out saves the plan as JSON (docs/plan-format.md)."})
+            "Prints the plan's status (OPTIMAL, or FEASIBLE with a lower bound and gap), its max-load, throughput "
+                + "and latency, then one row per device with its compute, transfers, load and memory, as computed "
+                + "by the independent evaluators. --out saves the plan as JSON (docs/plan-format.md). Ctrl-C stops "
+                + "the solver and keeps the best plan found so far."})
 final class PlanCommand implements Callable<Integer> {
 
     @Spec
@@ -50,16 +52,23 @@ final class PlanCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
         PlacementProblem problem = problemOptions.load();
+        PlacementSolver chosen = Solvers.byName(solver);
+        Objective objective = settings.objective();
+        if (!chosen.objectives().contains(objective)) {
+            throw new IllegalArgumentException("solver " + solver + " does not minimise " + objective.label()
+                    + "; solvers that do: " + String.join(", ", Solvers.supporting(objective)));
+        }
         w.println(PlanPrinter.describe(problem));
-        Plan plan = Solvers.byName(solver).solve(problem, settings.options(TerminalProgress.forTerminal(quiet)));
-        Evaluation evaluation = MaxLoadEvaluator.evaluate(problem, plan.placement());
-        w.println(PlanPrinter.summary(plan, evaluation));
-        if (Math.abs(evaluation.maxLoad() - plan.objective()) > 1e-9 * Math.max(1, Math.abs(plan.objective()))) {
-            w.println("WARNING: the solver's objective " + TextTable.num(plan.objective())
-                    + " differs from the evaluator's " + TextTable.num(evaluation.maxLoad()));
+        Plan plan = chosen.solve(problem, settings.options(TerminalProgress.forTerminal(quiet)));
+        PlanEvaluation evaluation = PlanEvaluation.of(problem, plan.placement());
+        w.println(PlanPrinter.summary(problem, plan, evaluation));
+        double evaluated = evaluation.value(plan.objective());
+        if (Math.abs(evaluated - plan.value()) > 1e-9 * Math.max(1, Math.abs(plan.value()))) {
+            w.println("WARNING: the solver's value " + TextTable.num(plan.value()) + " differs from the evaluator's "
+                    + TextTable.num(evaluated));
         }
         w.println();
-        w.print(PlanPrinter.deviceTable(evaluation, plan.pipelineOrder()));
+        w.print(PlanPrinter.deviceTable(evaluation.loads(), plan.pipelineOrder()));
         PlanPrinter.printProblems(w, evaluation);
         if (showNodes) {
             w.println();

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.pipeplan.cost.DeviceLoad;
 import org.pipeplan.cost.Evaluation;
+import org.pipeplan.cost.PlanEvaluation;
 import org.pipeplan.graph.Device;
 import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
@@ -29,14 +30,28 @@ final class PlanPrinter {
                 + memory + ", " + cpus + " CPU core" + (cpus == 1 ? "" : "s");
     }
 
-    static String summary(Plan plan, Evaluation evaluation) {
+    /** The evaluated metrics of a placement on one line: max-load, throughput, latency (and fw+bw for training). */
+    static String metrics(PlacementProblem problem, PlanEvaluation evaluation) {
+        Evaluation loads = evaluation.loads();
         StringBuilder sb = new StringBuilder();
-        sb.append("solver ").append(plan.solver()).append(": ").append(plan.status())
-                .append("  max-load ").append(TextTable.num(evaluation.maxLoad()))
-                .append("  throughput ").append(TextTable.num(evaluation.throughput(), 6)).append(" samples/time unit");
-        sb.append(System.lineSeparator()).append("lower bound ").append(TextTable.num(plan.lowerBound()))
+        sb.append("max-load ").append(TextTable.num(loads.maxLoad()))
+                .append("  throughput ").append(TextTable.num(loads.throughput(), 6)).append(" samples/time unit")
+                .append("  latency ").append(TextTable.num(evaluation.latency().latency()));
+        if (problem.graph().hasBackward()) {
+            sb.append("  fw+bw ").append(TextTable.num(loads.maxForwardPlusMaxBackward()));
+        }
+        return sb.toString();
+    }
+
+    static String summary(PlacementProblem problem, Plan plan, PlanEvaluation evaluation) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("solver ").append(plan.solver()).append(": ").append(plan.status()).append("  ")
+                .append(metrics(problem, evaluation));
+        sb.append(System.lineSeparator()).append("minimises ").append(plan.objective().label())
+                .append(": ").append(TextTable.num(evaluation.value(plan.objective())))
+                .append("  lower bound ").append(TextTable.num(plan.lowerBound()))
                 .append("  gap ").append(TextTable.percent(plan.gap()))
-                .append("  contiguous ").append(evaluation.contiguity().contiguous() ? "yes" : "no")
+                .append("  contiguous ").append(evaluation.loads().contiguity().contiguous() ? "yes" : "no")
                 .append("  feasible ").append(evaluation.feasible() ? "yes" : "NO")
                 .append("  ").append(TextTable.seconds(plan.seconds())).append(" s");
         if (!plan.stats().isEmpty()) {
@@ -84,14 +99,15 @@ final class PlanPrinter {
         }
     }
 
-    static void printProblems(PrintWriter out, Evaluation evaluation) {
+    static void printProblems(PrintWriter out, PlanEvaluation evaluation) {
         for (String v : evaluation.violations()) {
             out.println("INFEASIBLE: " + v);
         }
-        if (!evaluation.contiguity().contiguous()) {
+        var contiguity = evaluation.loads().contiguity();
+        if (!contiguity.contiguous()) {
             out.println("not contiguous: the devices do not form a pipeline"
-                    + (evaluation.contiguity().nonConvexDevices().isEmpty() ? ""
-                    : "; non-convex devices: " + String.join(", ", evaluation.contiguity().nonConvexDevices())));
+                    + (contiguity.nonConvexDevices().isEmpty() ? ""
+                    : "; non-convex devices: " + String.join(", ", contiguity.nonConvexDevices())));
         }
     }
 }

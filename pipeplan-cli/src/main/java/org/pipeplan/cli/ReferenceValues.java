@@ -9,19 +9,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reference values from a Markdown table such as the datasets' EXPECTED.md: the first table whose
- * header has the columns "instance" and "optimum", read as instance -> column -> cell.
+ * Reference values from the Markdown tables of a file such as the datasets' EXPECTED.md: every
+ * table with an "instance" column, read as instance -> column -> cell. Instances are named by
+ * their path relative to the file's folder, without ".json"; the latency table names the instances
+ * of the latency/ folder without that prefix.
  */
 final class ReferenceValues {
 
-    private final Map<String, Map<String, String>> rows;
+    private static final String LATENCY_FOLDER = "latency/";
 
-    private ReferenceValues(Map<String, Map<String, String>> rows) {
-        this.rows = rows;
+    private final List<Map<String, Map<String, String>>> tables;
+
+    private ReferenceValues(List<Map<String, Map<String, String>>> tables) {
+        this.tables = tables;
     }
 
     static ReferenceValues empty() {
-        return new ReferenceValues(Map.of());
+        return new ReferenceValues(List.of());
     }
 
     static ReferenceValues read(Path markdown) {
@@ -31,24 +35,24 @@ final class ReferenceValues {
         } catch (IOException e) {
             throw new IllegalArgumentException(markdown + ": cannot read: " + e.getMessage());
         }
-        Map<String, Map<String, String>> rows = new HashMap<>();
+        List<Map<String, Map<String, String>>> tables = new ArrayList<>();
         List<String> header = null;
+        Map<String, Map<String, String>> rows = null;
         for (String line : lines) {
             if (!line.trim().startsWith("|")) {
-                if (header != null && !rows.isEmpty()) {
-                    break;
-                }
                 header = null;
                 continue;
             }
             List<String> cells = cells(line);
             if (header == null) {
-                if (cells.contains("instance") && cells.contains("optimum")) {
+                if (cells.contains("instance")) {
                     header = cells;
+                    rows = new HashMap<>();
+                    tables.add(rows);
                 }
                 continue;
             }
-            if (cells.stream().allMatch(c -> c.matches("-+|:?-+:?"))) {
+            if (cells.stream().allMatch(c -> c.matches(":?-+:?"))) {
                 continue;
             }
             Map<String, String> row = new HashMap<>();
@@ -57,7 +61,7 @@ final class ReferenceValues {
             }
             rows.put(row.get("instance"), row);
         }
-        return new ReferenceValues(rows);
+        return new ReferenceValues(tables);
     }
 
     private static List<String> cells(String line) {
@@ -72,18 +76,30 @@ final class ReferenceValues {
 
     /** The number in a column for an instance, or NaN when absent or not a number ("open", "-"). */
     double number(String instance, String column) {
-        Map<String, String> row = rows.get(instance);
-        if (row == null || row.get(column) == null) {
-            return Double.NaN;
+        for (Map<String, Map<String, String>> table : tables) {
+            Map<String, String> row = table.get(instance);
+            if (row != null && row.containsKey(column)) {
+                return parse(row.get(column));
+            }
         }
-        try {
-            return Double.parseDouble(row.get(column));
-        } catch (NumberFormatException e) {
-            return Double.NaN;
-        }
+        return Double.NaN;
+    }
+
+    /** A latency reference: the latency table names latency/X as X. */
+    double latencyNumber(String instance, String column) {
+        String name = instance.startsWith(LATENCY_FOLDER) ? instance.substring(LATENCY_FOLDER.length()) : instance;
+        return number(name, column);
     }
 
     boolean has(String instance) {
-        return rows.containsKey(instance);
+        return tables.stream().anyMatch(t -> t.containsKey(instance));
+    }
+
+    private static double parse(String cell) {
+        try {
+            return Double.parseDouble(cell);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 }

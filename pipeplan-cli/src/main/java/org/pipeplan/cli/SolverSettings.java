@@ -1,5 +1,6 @@
 package org.pipeplan.cli;
 
+import org.pipeplan.plan.Objective;
 import org.pipeplan.solver.ProgressListener;
 import org.pipeplan.solver.SolverOptions;
 import picocli.CommandLine.Option;
@@ -25,12 +26,27 @@ final class SolverSettings {
     @Option(names = "--workers", paramLabel = "N", description = "Threads a solver may use (default: all cores).")
     Integer workers;
 
+    @Option(names = "--objective", paramLabel = "GOAL", defaultValue = "max-load",
+            description = "What to minimise: max-load (time per sample), fw+bw (largest forward plus largest backward "
+                    + "load, training graphs) or latency (single sample) (default: ${DEFAULT-VALUE}).")
+    String objective;
+
+    @Option(names = "--subgraphs", paramLabel = "Q", defaultValue = "1",
+            description = "Latency: most subgraphs per accelerator, run one after another (default: ${DEFAULT-VALUE}).")
+    int subgraphs;
+
+    Objective objective() {
+        return Objective.fromLabel(objective);
+    }
+
     SolverOptions options(ProgressListener progress) {
-        if (timeLimit < 0 || maxIdeals < 1 || restarts < 1 || (workers != null && workers < 1)) {
-            throw new IllegalArgumentException("--time-limit must be >= 0, --max-ideals, --restarts and --workers >= 1");
+        if (timeLimit < 0 || maxIdeals < 1 || restarts < 1 || subgraphs < 1 || (workers != null && workers < 1)) {
+            throw new IllegalArgumentException(
+                    "--time-limit must be >= 0; --max-ideals, --restarts, --subgraphs and --workers >= 1");
         }
         return SolverOptions.defaults().withTimeLimit(timeLimit).withSeed(seed).withMaxIdeals(maxIdeals)
                 .withRestarts(restarts).withWorkers(workers == null ? Runtime.getRuntime().availableProcessors() : workers)
+                .withObjective(objective()).withSubgraphs(subgraphs).withStop(Interrupts.signal())
                 .withProgress(progress);
     }
 }

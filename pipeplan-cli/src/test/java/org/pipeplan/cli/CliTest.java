@@ -93,7 +93,7 @@ class CliTest {
         for (String method : new String[] {"dp", "linear", "pipedream", "single", "local-search", "expert"}) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(method + " ")), method + " in\n" + r.out());
         }
-        assertTrue(r.out().contains("dp speed-up"), r.out());
+        assertTrue(r.out().contains("dp gain"), r.out());
         assertTrue(r.out().contains("x4.5"), "pipedream 187.91 / dp 41.75:\n" + r.out());
     }
 
@@ -111,8 +111,8 @@ class CliTest {
         Run r = run("bench", dir.resolve("data").toString(), "-q");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("LayerGraphs/bert24_training"), r.out());
-        assertTrue(r.out().contains("proven optimal: 2/2"), r.out());
-        assertTrue(r.out().contains("reference optima reproduced (within 1e-9 relative): 2/2"), r.out());
+        assertTrue(r.out().contains("dp: proven optimal 2/2"), r.out());
+        assertTrue(r.out().contains("reference optima reproduced by dp (within 1e-9 relative): 2/2"), r.out());
     }
 
     @Test

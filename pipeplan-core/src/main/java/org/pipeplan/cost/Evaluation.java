@@ -7,11 +7,14 @@ import java.util.List;
  *
  * @param devices    load of every device, in device-set order
  * @param maxLoad    the largest device load: the time per sample of the pipeline
+ * @param maxForwardPlusMaxBackward largest forward load plus largest backward load (compute, and
+ *                   transfers booked by the type of their source node)
  * @param violations hard constraints the placement breaks (memory, unsupported operators,
  *                   colocation); empty when feasible
  * @param contiguity the layout of the forward part
  */
-public record Evaluation(List<DeviceLoad> devices, double maxLoad, List<String> violations, Contiguity contiguity) {
+public record Evaluation(List<DeviceLoad> devices, double maxLoad, double maxForwardPlusMaxBackward,
+                         List<String> violations, Contiguity contiguity) {
 
     public Evaluation {
         devices = List.copyOf(devices);

@@ -38,6 +38,8 @@ public final class MaxLoadEvaluator {
         double[] compute = new double[d];
         double[] comm = new double[d];
         double[] memory = new double[d];
+        double[] forward = new double[d];
+        double[] backward = new double[d];
         int[] count = new int[d];
         List<String> violations = new ArrayList<>();
 
@@ -50,6 +52,7 @@ public final class MaxLoadEvaluator {
             double t = op.computeTime(dev.kind());
             if (!Double.isNaN(t)) {
                 compute[dev.index()] += t;
+                (op.isBackward() ? backward : forward)[dev.index()] += t;
             }
             memory[dev.index()] += op.memoryBytes();
             count[dev.index()]++;
@@ -71,29 +74,36 @@ public final class MaxLoadEvaluator {
                     receives[there] = true;
                 }
             }
+            double[] phase = g.operator(u).isBackward() ? backward : forward;
             if (leaves && devices.get(home).isAccelerator()) {
                 comm[home] += c;
+                phase[home] += c;
             }
             for (int x = 0; x < d; x++) {
                 if (receives[x] && devices.get(x).isAccelerator()) {
                     comm[x] += c;
+                    phase[x] += c;
                 }
             }
         }
 
         List<DeviceLoad> loads = new ArrayList<>(d);
         double maxLoad = 0;
+        double maxForward = 0;
+        double maxBackward = 0;
         for (int x = 0; x < d; x++) {
             DeviceLoad load = new DeviceLoad(devices.get(x), count[x], compute[x], comm[x], memory[x]);
             loads.add(load);
             maxLoad = Math.max(maxLoad, load.load());
+            maxForward = Math.max(maxForward, forward[x]);
+            maxBackward = Math.max(maxBackward, backward[x]);
             if (load.memoryExceeded()) {
                 violations.add("device " + load.device().name() + " holds " + load.memory()
                         + " bytes, over its limit of " + load.device().memoryLimit());
             }
         }
         checkColocation(g, placement, violations);
-        return new Evaluation(loads, maxLoad, violations, contiguity(g, placement, devices));
+        return new Evaluation(loads, maxLoad, maxForward + maxBackward, violations, contiguity(g, placement, devices));
     }
 
     private static void checkColocation(OperatorGraph g, Placement placement, List<String> violations) {

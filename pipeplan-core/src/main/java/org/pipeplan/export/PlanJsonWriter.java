@@ -11,14 +11,15 @@ import java.nio.file.Path;
 import java.util.List;
 import org.pipeplan.cost.DeviceLoad;
 import org.pipeplan.cost.Evaluation;
+import org.pipeplan.cost.PlanEvaluation;
 import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.plan.Plan;
 
 /**
  * Writes a plan as JSON (format "pipeplan-plan", version {@link #VERSION}; see
- * docs/plan-format.md). Loads and memory come from the independent evaluation, not from the
- * solver; the solver's own objective is kept beside them for comparison.
+ * docs/plan-format.md). Loads, latency and memory come from the independent evaluation, not from
+ * the solver; the solver's own value is kept beside them for comparison.
  */
 public final class PlanJsonWriter {
 
@@ -30,20 +31,26 @@ public final class PlanJsonWriter {
     private PlanJsonWriter() {
     }
 
-    public static ObjectNode toJson(Plan plan, PlacementProblem problem, Evaluation evaluation) {
+    public static ObjectNode toJson(Plan plan, PlacementProblem problem, PlanEvaluation planEvaluation) {
+        Evaluation evaluation = planEvaluation.loads();
         ObjectNode root = MAPPER.createObjectNode();
         root.put("format", FORMAT);
         root.put("version", VERSION);
         root.put("problem", plan.problem());
         root.put("solver", plan.solver());
-        root.put("objective", "max-load");
+        root.put("objective", plan.objective().label());
         root.put("status", plan.status().name());
-        number(root, "maxLoad", evaluation.maxLoad());
-        number(root, "throughput", evaluation.throughput());
-        number(root, "solverObjective", plan.objective());
+        number(root, "value", planEvaluation.value(plan.objective()));
+        number(root, "solverValue", plan.value());
         number(root, "lowerBound", plan.lowerBound());
         number(root, "gap", plan.gap());
-        root.put("feasible", evaluation.feasible());
+        number(root, "maxLoad", evaluation.maxLoad());
+        number(root, "throughput", evaluation.throughput());
+        if (problem.graph().hasBackward()) {
+            number(root, "maxForwardPlusMaxBackward", evaluation.maxForwardPlusMaxBackward());
+        }
+        number(root, "latency", planEvaluation.latency().latency());
+        root.put("feasible", planEvaluation.feasible());
         root.put("contiguous", evaluation.contiguity().contiguous());
         root.put("seconds", Math.round(plan.seconds() * 1000) / 1000.0);
         root.put("note", plan.note());
@@ -56,7 +63,7 @@ public final class PlanJsonWriter {
             }
         });
         ArrayNode violations = root.putArray("violations");
-        evaluation.violations().forEach(violations::add);
+        planEvaluation.violations().forEach(violations::add);
         ArrayNode devices = root.putArray("devices");
         OperatorGraph g = problem.graph();
         List<Integer> order = plan.pipelineOrder().isEmpty() ? evaluation.contiguity().pipelineOrder()
@@ -76,14 +83,22 @@ public final class PlanJsonWriter {
             number(d, "communication", load.communication());
             number(d, "memory", load.memory());
             number(d, "memoryLimit", load.device().memoryLimit());
+            int[] onDevice = plan.placement().nodesOn(load.device().index());
             ArrayNode nodes = d.putArray("nodes");
-            java.util.Arrays.stream(plan.placement().nodesOn(load.device().index()))
-                    .mapToLong(v -> g.operator(v).id()).sorted().forEach(nodes::add);
+            java.util.Arrays.stream(onDevice).mapToLong(v -> g.operator(v).id()).sorted().forEach(nodes::add);
+            if (plan.placement().hasPieces() && onDevice.length > 0) {
+                ArrayNode pieces = d.putArray("pieces");
+                java.util.Arrays.stream(onDevice).map(plan.placement()::pieceOf).distinct().sorted().forEach(p -> {
+                    ArrayNode piece = pieces.addArray();
+                    java.util.Arrays.stream(onDevice).filter(v -> plan.placement().pieceOf(v) == p)
+                            .mapToLong(v -> g.operator(v).id()).sorted().forEach(piece::add);
+                });
+            }
         }
         return root;
     }
 
-    public static String toString(Plan plan, PlacementProblem problem, Evaluation evaluation) {
+    public static String toString(Plan plan, PlacementProblem problem, PlanEvaluation evaluation) {
         try {
             return MAPPER.writeValueAsString(toJson(plan, problem, evaluation)) + System.lineSeparator();
         } catch (IOException e) {
@@ -91,7 +106,7 @@ public final class PlanJsonWriter {
         }
     }
 
-    public static void write(Path file, Plan plan, PlacementProblem problem, Evaluation evaluation) {
+    public static void write(Path file, Plan plan, PlacementProblem problem, PlanEvaluation evaluation) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {

@@ -71,6 +71,18 @@ public final class PlanFileReader {
                         + devices.all().stream().map(Device::name).toList() + ")");
             }
             readNodes(f, entry, "device " + device.name(), device.index(), split);
+            if (entry.has("pieces")) {
+                JsonNode pieces = f.array(entry, "pieces", "device " + device.name());
+                for (int p = 0; p < pieces.size(); p++) {
+                    String where = "device " + device.name() + " piece " + p;
+                    if (!pieces.get(p).isArray()) {
+                        throw f.error(where + ": must be a list of node ids");
+                    }
+                    for (JsonNode id : pieces.get(p)) {
+                        split.piece(f.integerValue(id, "pieces", where), p, device.index(), where);
+                    }
+                }
+            }
         }
     }
 

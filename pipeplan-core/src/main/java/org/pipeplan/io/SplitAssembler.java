@@ -16,6 +16,7 @@ final class SplitAssembler {
     private final OperatorGraph graph;
     private final int deviceCount;
     private final int[] deviceOf;
+    private int[] pieceOf;
 
     SplitAssembler(JsonFields fields, PlacementProblem problem) {
         this.fields = fields;
@@ -34,6 +35,25 @@ final class SplitAssembler {
             throw fields.error(where + ": node " + id + " is placed twice");
         }
         deviceOf[node] = device;
+    }
+
+    /** Puts a node already placed on {@code device} into a numbered piece of it. */
+    void piece(long id, int piece, int device, String where) {
+        int node = graph.indexOf(id);
+        if (node < 0) {
+            throw fields.error(where + ": node " + id + " is not in the graph");
+        }
+        if (deviceOf[node] != device) {
+            throw fields.error(where + ": node " + id + " is not in this device's node list");
+        }
+        if (pieceOf == null) {
+            pieceOf = new int[graph.size()];
+            Arrays.fill(pieceOf, -1);
+        }
+        if (pieceOf[node] >= 0) {
+            throw fields.error(where + ": node " + id + " is in two pieces");
+        }
+        pieceOf[node] = piece;
     }
 
     Placement finish() {
@@ -65,6 +85,15 @@ final class SplitAssembler {
             }
             deviceOf[v] = d;
         }
-        return new Placement(deviceOf, deviceCount);
+        Placement placement = new Placement(deviceOf, deviceCount);
+        if (pieceOf == null) {
+            return placement;
+        }
+        for (int v = 0; v < graph.size(); v++) {
+            if (pieceOf[v] < 0) {
+                throw fields.error("node " + graph.operator(v).id() + " is in no piece, though the plan gives pieces");
+            }
+        }
+        return placement.withPieces(pieceOf);
     }
 }

@@ -12,7 +12,8 @@ import java.util.Objects;
  *
  * @param problem       name of the problem it places
  * @param solver        name of the solver that made it
- * @param objective     objective value (max-load: time per sample)
+ * @param objective     what the solver minimised
+ * @param value         the objective's value for this plan, as the solver computed it
  * @param lowerBound    a proven lower bound on the optimum of the solver's plan space
  * @param status        optimal, feasible or infeasible
  * @param placement     the device of every operator
@@ -22,13 +23,15 @@ import java.util.Objects;
  * @param stats         solver statistics (ideals, pairs, restarts...), in insertion order
  * @param note          a human-readable remark ("ideal count over the limit: heuristic plan"), or ""
  */
-public record Plan(String problem, String solver, double objective, double lowerBound, PlanStatus status,
+public record Plan(String problem, String solver, Objective objective, double value, double lowerBound,
+                   PlanStatus status,
                    Placement placement, List<Integer> pipelineOrder, double seconds,
                    Map<String, Number> stats, String note) {
 
     public Plan {
         Objects.requireNonNull(problem);
         Objects.requireNonNull(solver);
+        Objects.requireNonNull(objective);
         Objects.requireNonNull(status);
         Objects.requireNonNull(placement);
         pipelineOrder = List.copyOf(pipelineOrder);
@@ -36,19 +39,20 @@ public record Plan(String problem, String solver, double objective, double lower
         note = note == null ? "" : note;
     }
 
-    /** Relative gap between objective and lower bound (0 when proven optimal). */
+    /** Relative gap between value and lower bound (0 when proven optimal). */
     public double gap() {
-        if (status == PlanStatus.OPTIMAL || objective <= 0) {
+        if (status == PlanStatus.OPTIMAL || value <= 0) {
             return 0;
         }
-        return Math.max(0, (objective - lowerBound) / objective);
+        return Math.max(0, (value - lowerBound) / value);
     }
 
     public boolean proven() {
         return status == PlanStatus.OPTIMAL;
     }
 
-    public Plan withSeconds(double value) {
-        return new Plan(problem, solver, objective, lowerBound, status, placement, pipelineOrder, value, stats, note);
+    public Plan withSeconds(double elapsed) {
+        return new Plan(problem, solver, objective, value, lowerBound, status, placement, pipelineOrder, elapsed,
+                stats, note);
     }
 }

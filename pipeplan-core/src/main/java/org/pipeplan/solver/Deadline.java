@@ -1,34 +1,50 @@
 package org.pipeplan.solver;
 
-/** A point in time after which a solver must stop and return its best plan. */
+/**
+ * When a solver must stop and return its best plan: a point in time, or earlier if its
+ * {@link StopSignal} is raised.
+ */
 public final class Deadline {
 
     private final long endNanos;
     private final boolean unlimited;
+    private final StopSignal stop;
 
-    private Deadline(long endNanos, boolean unlimited) {
+    private Deadline(long endNanos, boolean unlimited, StopSignal stop) {
         this.endNanos = endNanos;
         this.unlimited = unlimited;
+        this.stop = stop;
     }
 
     /** A deadline {@code seconds} from now; a non-positive or infinite value means none. */
     public static Deadline in(double seconds) {
+        return in(seconds, new StopSignal());
+    }
+
+    public static Deadline in(double seconds, StopSignal stop) {
         if (!(seconds > 0) || Double.isInfinite(seconds)) {
-            return new Deadline(0, true);
+            return new Deadline(0, true, stop);
         }
-        return new Deadline(System.nanoTime() + (long) (seconds * 1e9), false);
+        return new Deadline(System.nanoTime() + (long) (seconds * 1e9), false, stop);
     }
 
     public static Deadline none() {
-        return new Deadline(0, true);
+        return new Deadline(0, true, new StopSignal());
     }
 
     public boolean expired() {
-        return !unlimited && System.nanoTime() - endNanos >= 0;
+        return stop.isRequested() || (!unlimited && System.nanoTime() - endNanos >= 0);
     }
 
-    /** Seconds left, or +infinity. */
+    /** Seconds left (0 once stopped), or +infinity. */
     public double remainingSeconds() {
+        if (stop.isRequested()) {
+            return 0;
+        }
         return unlimited ? Double.POSITIVE_INFINITY : Math.max(0, (endNanos - System.nanoTime()) / 1e9);
+    }
+
+    public StopSignal stopSignal() {
+        return stop;
     }
 }

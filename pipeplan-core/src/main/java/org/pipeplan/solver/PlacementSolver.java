@@ -1,6 +1,8 @@
 package org.pipeplan.solver;
 
+import java.util.Set;
 import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.plan.Objective;
 import org.pipeplan.plan.Plan;
 
 /**
@@ -14,6 +16,11 @@ public interface PlacementSolver {
 
     /** One line for --help and tables. */
     String description();
+
+    /** The objectives this solver minimises; {@link SolverOptions#objective()} picks one of them. */
+    default Set<Objective> objectives() {
+        return Set.of(Objective.MAX_LOAD);
+    }
 
     /**
      * Places the problem's graph on its devices. Returns the best plan found within the options'

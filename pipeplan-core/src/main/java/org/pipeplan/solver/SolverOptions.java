@@ -1,23 +1,30 @@
 package org.pipeplan.solver;
 
 import java.util.Objects;
+import org.pipeplan.plan.Objective;
 
 /**
- * Settings shared by the solvers; each solver reads those that concern it.
+ * Settings shared by the solvers; each solver reads those that concern it. Immutable: the
+ * {@code with...} methods return changed copies.
  *
  * @param timeLimitSeconds wall-clock limit; non-positive means none
  * @param seed             seed of every random choice, so that runs are repeatable
  * @param maxIdeals        the exact DP gives up (and falls back to a heuristic) beyond this many ideals
  * @param restarts         restarts of randomised local search
- * @param workers          threads a solver may use (results do not depend on it)
+ * @param workers          threads a solver may use (the DP's results do not depend on it)
+ * @param objective        what to minimise, for solvers that offer a choice
+ * @param subgraphs        latency: most convex subgraphs (run one after another) per accelerator
+ * @param stop             raised to make running solvers return their best plan at once
  * @param progress         where progress goes
  */
 public record SolverOptions(double timeLimitSeconds, long seed, long maxIdeals, int restarts, int workers,
-                            ProgressListener progress) {
+                            Objective objective, int subgraphs, StopSignal stop, ProgressListener progress) {
 
     public static final long DEFAULT_MAX_IDEALS = 2_000_000;
 
     public SolverOptions {
+        Objects.requireNonNull(objective, "objective");
+        Objects.requireNonNull(stop, "stop");
         Objects.requireNonNull(progress, "progress");
         if (maxIdeals < 1) {
             throw new IllegalArgumentException("maxIdeals must be >= 1");
@@ -28,38 +35,56 @@ public record SolverOptions(double timeLimitSeconds, long seed, long maxIdeals, 
         if (restarts < 1) {
             throw new IllegalArgumentException("restarts must be >= 1");
         }
+        if (subgraphs < 1) {
+            throw new IllegalArgumentException("subgraphs must be >= 1");
+        }
     }
 
     public static SolverOptions defaults() {
         return new SolverOptions(0, 1, DEFAULT_MAX_IDEALS, 10, Runtime.getRuntime().availableProcessors(),
-                ProgressListener.NONE);
+                Objective.MAX_LOAD, 1, new StopSignal(), ProgressListener.NONE);
     }
 
     public SolverOptions withTimeLimit(double seconds) {
-        return new SolverOptions(seconds, seed, maxIdeals, restarts, workers, progress);
+        return new SolverOptions(seconds, seed, maxIdeals, restarts, workers, objective, subgraphs, stop, progress);
     }
 
     public SolverOptions withSeed(long value) {
-        return new SolverOptions(timeLimitSeconds, value, maxIdeals, restarts, workers, progress);
+        return new SolverOptions(timeLimitSeconds, value, maxIdeals, restarts, workers, objective, subgraphs, stop,
+                progress);
     }
 
     public SolverOptions withMaxIdeals(long value) {
-        return new SolverOptions(timeLimitSeconds, seed, value, restarts, workers, progress);
+        return new SolverOptions(timeLimitSeconds, seed, value, restarts, workers, objective, subgraphs, stop, progress);
     }
 
     public SolverOptions withRestarts(int value) {
-        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, value, workers, progress);
-    }
-
-    public SolverOptions withProgress(ProgressListener value) {
-        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, workers, value);
+        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, value, workers, objective, subgraphs, stop, progress);
     }
 
     public SolverOptions withWorkers(int value) {
-        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, value, progress);
+        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, value, objective, subgraphs, stop, progress);
     }
 
+    public SolverOptions withObjective(Objective value) {
+        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, workers, value, subgraphs, stop, progress);
+    }
+
+    public SolverOptions withSubgraphs(int value) {
+        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, workers, objective, value, stop, progress);
+    }
+
+    public SolverOptions withStop(StopSignal value) {
+        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, workers, objective, subgraphs, value,
+                progress);
+    }
+
+    public SolverOptions withProgress(ProgressListener value) {
+        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, workers, objective, subgraphs, stop, value);
+    }
+
+    /** A fresh deadline from now, tied to the stop signal. */
     public Deadline deadline() {
-        return Deadline.in(timeLimitSeconds);
+        return Deadline.in(timeLimitSeconds, stop);
     }
 }

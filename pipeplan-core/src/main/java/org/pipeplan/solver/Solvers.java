@@ -25,6 +25,11 @@ public final class Solvers {
         return new ArrayList<>(all().keySet());
     }
 
+    /** Names of the solvers that minimise an objective. */
+    public static List<String> supporting(org.pipeplan.plan.Objective objective) {
+        return all().values().stream().filter(s -> s.objectives().contains(objective)).map(PlacementSolver::name).toList();
+    }
+
     /** The solver of this name; the exception lists the known names. */
     public static PlacementSolver byName(String name) {
         PlacementSolver s = all().get(name);

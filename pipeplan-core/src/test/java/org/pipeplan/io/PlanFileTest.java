@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pipeplan.cost.Evaluation;
 import org.pipeplan.cost.MaxLoadEvaluator;
+import org.pipeplan.cost.PlanEvaluation;
 import org.pipeplan.export.PlanJsonWriter;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.plan.Placement;
@@ -31,9 +32,10 @@ class PlanFileTest {
     void everySolversPlanSurvivesARoundTrip() throws Exception {
         for (String name : Solvers.names()) {
             Plan plan = Solvers.byName(name).solve(training, SolverOptions.defaults());
-            Evaluation evaluation = MaxLoadEvaluator.evaluate(training, plan.placement());
+            PlanEvaluation planEvaluation = PlanEvaluation.of(training, plan.placement());
+            Evaluation evaluation = planEvaluation.loads();
             Path file = dir.resolve(name + ".json");
-            PlanJsonWriter.write(file, plan, training, evaluation);
+            PlanJsonWriter.write(file, plan, training, planEvaluation);
             Placement back = PlanFileReader.read(file, training);
             assertEquals(plan.placement(), back, name);
             assertEquals(evaluation.maxLoad(), MaxLoadEvaluator.evaluate(training, back).maxLoad(), 0.0);

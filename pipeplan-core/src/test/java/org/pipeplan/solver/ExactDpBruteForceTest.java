@@ -60,11 +60,11 @@ class ExactDpBruteForceTest {
             return;
         }
         assertEquals(PlanStatus.OPTIMAL, plan.status(), plan.note());
-        assertEquals(best, plan.objective(), TOLERANCE * Math.max(1, best), "DP optimum vs brute force");
-        assertEquals(plan.objective(), evaluation.maxLoad(), TOLERANCE * Math.max(1, best), "evaluator agrees");
+        assertEquals(best, plan.value(), TOLERANCE * Math.max(1, best), "DP optimum vs brute force");
+        assertEquals(plan.value(), evaluation.maxLoad(), TOLERANCE * Math.max(1, best), "evaluator agrees");
         assertTrue(evaluation.feasible(), evaluation.violations().toString());
         assertTrue(evaluation.contiguity().contiguous());
-        assertEquals(plan.objective(), plan.lowerBound(), 0.0);
+        assertEquals(plan.value(), plan.lowerBound(), 0.0);
     }
 
     /** Least max-load over all feasible contiguous assignments of colocation classes to devices. */

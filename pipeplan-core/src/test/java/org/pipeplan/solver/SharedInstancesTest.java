@@ -81,10 +81,10 @@ class SharedInstancesTest {
         assertEquals(nodes, p.graph().size());
         Plan plan = new ExactDpSolver().solve(p, SolverOptions.defaults());
         assertEquals(PlanStatus.OPTIMAL, plan.status());
-        assertRelative(optimum, plan.objective(), 1e-9, "optimum");
+        assertRelative(optimum, plan.value(), 1e-9, "optimum");
         assertEquals(ideals, plan.stats().get("ideals").intValue(), "ideals after contraction");
         Evaluation e = MaxLoadEvaluator.evaluate(p, plan.placement());
-        assertRelative(plan.objective(), e.maxLoad(), 1e-12, "the evaluator agrees with the DP");
+        assertRelative(plan.value(), e.maxLoad(), 1e-12, "the evaluator agrees with the DP");
         assertTrue(e.feasible());
         assertTrue(e.contiguity().contiguous());
         assertEquals(plan.pipelineOrder().size(), e.contiguity().pipelineOrder().size());
@@ -104,7 +104,7 @@ class SharedInstancesTest {
         assertTrue(pdValue >= optimum * (1 - 1e-12), "a contiguous baseline cannot beat the optimum");
 
         Plan one = new SingleAcceleratorSolver().solve(p, options);
-        assertRelative(single, one.objective(), 5e-6, "single accelerator (6 significant digits)");
+        assertRelative(single, one.value(), 5e-6, "single accelerator (6 significant digits)");
 
         if (!Double.isNaN(expert)) {
             Path split = TestData.sharedPlacementJson().resolve("human-experts/"
@@ -122,7 +122,7 @@ class SharedInstancesTest {
         PlacementProblem p = load(name);
         Plan plan = new LocalSearchSolver().solve(p, SolverOptions.defaults());
         Evaluation e = MaxLoadEvaluator.evaluate(p, plan.placement());
-        assertRelative(plan.objective(), e.maxLoad(), 1e-12, "evaluator agreement");
+        assertRelative(plan.value(), e.maxLoad(), 1e-12, "evaluator agreement");
         // randomised: compare quality, with 5% slack for a different random sequence
         assertTrue(e.maxLoad() <= localSearch * 1.05, "local search " + e.maxLoad() + " vs reference " + localSearch);
         assertTrue(plan.lowerBound() <= e.maxLoad());

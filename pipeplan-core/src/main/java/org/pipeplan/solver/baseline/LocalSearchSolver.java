@@ -11,6 +11,7 @@ import org.pipeplan.cost.MaxLoadEvaluator;
 import org.pipeplan.graph.Device;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.plan.Placement;
+import org.pipeplan.plan.Objective;
 import org.pipeplan.plan.Plan;
 import org.pipeplan.plan.PlanStatus;
 import org.pipeplan.solver.Deadline;
@@ -80,7 +81,7 @@ public final class LocalSearchSolver implements PlacementSolver {
         stats.put("restarts", restartsDone);
         stats.put("moves", moves);
         double bound = Math.min(MaxLoadLowerBound.of(problem), evaluation.maxLoad());
-        return new Plan(problem.name(), name(), evaluation.maxLoad(), bound,
+        return new Plan(problem.name(), name(), Objective.MAX_LOAD, evaluation.maxLoad(), bound,
                 evaluation.feasible() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE, placement,
                 evaluation.contiguity().pipelineOrder(), (System.nanoTime() - start) / 1e9, stats,
                 restartsDone < options.restarts() ? "time limit reached after " + restartsDone + " restarts" : "");

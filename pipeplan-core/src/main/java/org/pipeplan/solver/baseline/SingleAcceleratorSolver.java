@@ -8,6 +8,7 @@ import org.pipeplan.cost.MaxLoadEvaluator;
 import org.pipeplan.graph.Device;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.plan.Placement;
+import org.pipeplan.plan.Objective;
 import org.pipeplan.plan.Plan;
 import org.pipeplan.plan.PlanStatus;
 import org.pipeplan.solver.PlacementSolver;
@@ -40,7 +41,7 @@ public final class SingleAcceleratorSolver implements PlacementSolver {
         Placement placement = new Placement(deviceOf, problem.devices().size());
         Evaluation evaluation = MaxLoadEvaluator.evaluate(problem, placement);
         double bound = Math.min(MaxLoadLowerBound.of(problem), evaluation.maxLoad());
-        return new Plan(problem.name(), name(), evaluation.maxLoad(), bound,
+        return new Plan(problem.name(), name(), Objective.MAX_LOAD, evaluation.maxLoad(), bound,
                 evaluation.feasible() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE, placement,
                 List.of(device.index()), (System.nanoTime() - start) / 1e9, Map.of(),
                 evaluation.feasible() ? "" : "does not fit: " + evaluation.violations().get(0));

@@ -8,6 +8,7 @@ import java.util.Map;
 import org.pipeplan.graph.Device;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.plan.Placement;
+import org.pipeplan.plan.Objective;
 import org.pipeplan.plan.Plan;
 import org.pipeplan.plan.PlanStatus;
 import org.pipeplan.solver.Deadline;
@@ -118,7 +119,7 @@ public abstract class IdealDpSolver implements PlacementSolver {
             }
         }
         Placement placement = new Placement(deviceOf, problem.devices().size());
-        return new Plan(problem.name(), name(), outcome.value(), Math.min(lowerBound, outcome.value()), status,
+        return new Plan(problem.name(), name(), Objective.MAX_LOAD, outcome.value(), Math.min(lowerBound, outcome.value()), status,
                 placement, order, seconds(start), stats, note);
     }
 
@@ -131,7 +132,7 @@ public abstract class IdealDpSolver implements PlacementSolver {
         Placement placement = new Placement(deviceOf, problem.devices().size());
         double load = org.pipeplan.cost.MaxLoadEvaluator.evaluate(problem, placement).maxLoad();
         PlanStatus status = groups.cpus().isEmpty() ? PlanStatus.INFEASIBLE : PlanStatus.FEASIBLE;
-        return new Plan(problem.name(), name(), load, Math.min(lowerBound, load), status, placement,
+        return new Plan(problem.name(), name(), Objective.MAX_LOAD, load, Math.min(lowerBound, load), status, placement,
                 List.of(device.index()), seconds(start), stats, note);
     }
 
