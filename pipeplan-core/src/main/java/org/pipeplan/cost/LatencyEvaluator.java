@@ -160,11 +160,33 @@ public final class LatencyEvaluator {
                 }
             }
         }
-        if (done < blocks) {
-            violations.add("the accelerator pieces depend on each other in a cycle: no schedule exists");
-            latency = Double.POSITIVE_INFINITY;
+        boolean schedulable = done == blocks;
+        if (!schedulable) {
+            latency = Double.POSITIVE_INFINITY; // pieces wait for each other in a cycle
         }
-        return new LatencyEvaluation(latency, pieces.size(), violations);
+        return new LatencyEvaluation(latency, pieces.size(), schedulable, violations);
+    }
+
+    /**
+     * The number of every node's piece on its device, in the order the pieces run (explicit
+     * pieces, or the convex pieces by depth); 0 for nodes on host devices.
+     */
+    public static int[] pieceNumbers(PlacementProblem problem, Placement placement) {
+        OperatorGraph g = problem.graph();
+        int[] number = new int[g.size()];
+        for (Device d : problem.devices().all()) {
+            if (!d.isAccelerator()) {
+                continue;
+            }
+            List<int[]> pieces = placement.hasPieces() ? explicitPieces(placement, d.index())
+                    : convexPieces(g, placement, d.index());
+            for (int p = 0; p < pieces.size(); p++) {
+                for (int v : pieces.get(p)) {
+                    number[v] = p;
+                }
+            }
+        }
+        return number;
     }
 
     private static double time(OperatorGraph g, int v, DeviceKind kind) {

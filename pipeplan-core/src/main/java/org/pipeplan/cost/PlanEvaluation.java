@@ -34,7 +34,13 @@ public record PlanEvaluation(Evaluation loads, LatencyEvaluation latency) {
         return new ArrayList<>(all);
     }
 
+    /** No hard constraint is broken (memory, device kinds, colocation). */
     public boolean feasible() {
         return violations().isEmpty();
+    }
+
+    /** Feasible, and, for latency, schedulable as a single sample. */
+    public boolean feasibleFor(Objective objective) {
+        return feasible() && (objective != Objective.LATENCY || latency.schedulable());
     }
 }

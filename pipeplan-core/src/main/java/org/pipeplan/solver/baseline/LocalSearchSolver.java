@@ -48,7 +48,8 @@ public final class LocalSearchSolver implements PlacementSolver {
     public Plan solve(PlacementProblem problem, SolverOptions options) {
         long start = System.nanoTime();
         Deadline deadline = options.deadline();
-        UnitGraph units = Contraction.contract(problem.graph(), new ContractionOptions(false, false, false), 0);
+        // units as in the reference: colocation classes with forward cycles fused
+        UnitGraph units = Contraction.contract(problem.graph(), new ContractionOptions(false, false, false, true), 0);
         List<Device> accelerators = problem.devices().all().stream().filter(Device::isAccelerator).toList();
         List<Device> hosts = problem.devices().all().stream().filter(d -> !d.isAccelerator()).toList();
         boolean[] movable = accelerators.isEmpty() ? new boolean[units.size()]

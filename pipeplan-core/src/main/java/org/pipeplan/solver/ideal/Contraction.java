@@ -62,12 +62,18 @@ public final class Contraction {
         if (options.pipeDreamFusion()) {
             c.fuseBiconnectedComponents();
         }
-        c.addArtificialForwardPositions();
-        c.fuseForwardCycles();
+        if (options.contiguous()) {
+            c.addArtificialForwardPositions();
+            c.fuseForwardCycles();
+        }
         if (options.trivialMerges()) {
             c.mergeTrivialUnits(acceleratorMemory);
         }
-        return c.build();
+        UnitGraph units = c.build();
+        if (options.contiguous()) {
+            units.stackTopologicalOrder(); // fails loudly if fusion left a cycle
+        }
+        return units;
     }
 
     private int classOf(int node) {
@@ -314,6 +320,7 @@ public final class Contraction {
         return Double.isNaN(t) ? 0 : t;
     }
 
+    /** The units; their precedence graph is acyclic when the contraction was for contiguity. */
     private UnitGraph build() {
         int groups = g.colocationGroupCount();
         int[] unitOfClass = new int[groups];
@@ -345,8 +352,6 @@ public final class Contraction {
             memberArrays[u] = members.get(u).stream().mapToInt(Integer::intValue).toArray();
             succArrays[u] = succ.get(u).stream().mapToInt(Integer::intValue).toArray();
         }
-        UnitGraph units = new UnitGraph(g, unitOf, memberArrays, succArrays);
-        units.stackTopologicalOrder(); // fails loudly if fusion left a cycle
-        return units;
+        return new UnitGraph(g, unitOf, memberArrays, succArrays);
     }
 }

@@ -22,51 +22,37 @@ public final class MaxLoadLowerBound {
     /** The bound for a problem whose devices are identical host cores and identical accelerators. */
     public static double of(PlacementProblem problem) {
         DeviceGroups groups = DeviceGroups.of(problem.devices());
-        UnitGraph units = Contraction.contract(problem.graph(), new ContractionOptions(false, false, false),
-                groups.memoryLimit());
+        UnitGraph units = Contraction.contract(problem.graph(), ContractionOptions.classesOnly(), groups.memoryLimit());
         return of(units, groups);
     }
 
+    /**
+     * The least accelerator compute any split can have when every CPU core carries at most
+     * {@code limit} of work; infinite when the units that must run on CPU cores do not fit.
+     */
+    public static double leastAcceleratorWork(PlacementProblem problem, double limit) {
+        DeviceGroups groups = DeviceGroups.of(problem.devices());
+        UnitGraph units = Contraction.contract(problem.graph(), ContractionOptions.classesOnly(), groups.memoryLimit());
+        Relaxation r = Relaxation.of(units, groups);
+        return r == null ? Double.POSITIVE_INFINITY : r.acceleratorWork(limit);
+    }
+
     static double of(UnitGraph units, DeviceGroups devices) {
-        double[] cpu = units.computeTimes(devices.hostKind());
-        double[] acc = units.computeTimes(devices.acceleratorKind());
-        double[] mem = units.memoryBytes();
-        boolean[] accOk = units.runsOn(devices.acceleratorKind());
-        int k = devices.accelerators().size();
-        int l = devices.cpus().size();
-        double largest = 0;
-        double cpuOnly = 0;
-        double accOnly = 0;
-        List<Integer> flexible = new ArrayList<>();
-        for (int u = 0; u < units.size(); u++) {
-            boolean onAcc = k > 0 && accOk[u] && mem[u] <= devices.memoryLimit();
-            boolean onCpu = l > 0;
-            if (!onAcc && !onCpu) {
-                return Double.POSITIVE_INFINITY; // this unit fits nowhere
-            }
-            largest = Math.max(largest, Math.min(onAcc ? acc[u] : Double.POSITIVE_INFINITY,
-                    onCpu ? cpu[u] : Double.POSITIVE_INFINITY));
-            if (onAcc && onCpu) {
-                flexible.add(u);
-            } else if (onAcc) {
-                accOnly += acc[u];
-            } else {
-                cpuOnly += cpu[u];
-            }
+        Relaxation r = Relaxation.of(units, devices);
+        if (r == null) {
+            return Double.POSITIVE_INFINITY; // a unit fits nowhere
         }
-        // cheapest CPU time per unit of accelerator time moved first
-        flexible.sort(Comparator.comparingDouble(u -> acc[u] == 0 ? Double.POSITIVE_INFINITY : cpu[u] / acc[u]));
-        double lo = largest;
-        double hi = largest + cpuOnly + accOnly;
-        for (int u : flexible) {
-            hi += Math.max(cpu[u], acc[u]);
+        double lo = r.largest;
+        double hi = r.largest + r.cpuOnly + r.accOnly;
+        for (int u : r.flexible) {
+            hi += Math.max(r.cpu[u], r.acc[u]);
         }
-        if (feasible(lo, k, l, cpuOnly, accOnly, flexible, cpu, acc)) {
+        if (r.fits(lo)) {
             return lo;
         }
         for (int step = 0; step < BISECTION_STEPS && hi - lo > 1e-12 * hi; step++) {
             double mid = (lo + hi) / 2;
-            if (feasible(mid, k, l, cpuOnly, accOnly, flexible, cpu, acc)) {
+            if (r.fits(mid)) {
                 hi = mid;
             } else {
                 lo = mid;
@@ -75,23 +61,73 @@ public final class MaxLoadLowerBound {
         return lo; // proven infeasible below, so a valid bound
     }
 
-    /** Whether the fractional relaxation fits when every device may take at most t. */
-    private static boolean feasible(double t, int k, int l, double cpuOnly, double accOnly, List<Integer> flexible,
-                                    double[] cpu, double[] acc) {
-        double cpuRoom = l * t - cpuOnly;
-        if (cpuRoom < 0) {
-            return false;
+    /** The fractional relaxation of one problem. */
+    private static final class Relaxation {
+        final double[] cpu;
+        final double[] acc;
+        final int accelerators;
+        final int cpus;
+        double largest;
+        double cpuOnly;
+        double accOnly;
+        /** Units that may go either way, cheapest CPU time per accelerator time first. */
+        final List<Integer> flexible = new ArrayList<>();
+
+        private Relaxation(double[] cpu, double[] acc, int accelerators, int cpus) {
+            this.cpu = cpu;
+            this.acc = acc;
+            this.accelerators = accelerators;
+            this.cpus = cpus;
         }
-        double accWork = accOnly;
-        for (int u : flexible) {
-            if (cpuRoom >= cpu[u]) {
-                cpuRoom -= cpu[u];
-            } else {
-                double fraction = cpu[u] == 0 ? 1 : cpuRoom / cpu[u];
-                cpuRoom = 0;
-                accWork += acc[u] * (1 - fraction);
+
+        /** The relaxation, or null when some unit fits on no device. */
+        static Relaxation of(UnitGraph units, DeviceGroups devices) {
+            double[] mem = units.memoryBytes();
+            boolean[] accOk = units.runsOn(devices.acceleratorKind());
+            Relaxation r = new Relaxation(units.computeTimes(devices.hostKind()),
+                    units.computeTimes(devices.acceleratorKind()), devices.accelerators().size(), devices.cpus().size());
+            for (int u = 0; u < units.size(); u++) {
+                boolean onAcc = r.accelerators > 0 && accOk[u] && mem[u] <= devices.memoryLimit();
+                boolean onCpu = r.cpus > 0;
+                if (!onAcc && !onCpu) {
+                    return null;
+                }
+                r.largest = Math.max(r.largest, Math.min(onAcc ? r.acc[u] : Double.POSITIVE_INFINITY,
+                        onCpu ? r.cpu[u] : Double.POSITIVE_INFINITY));
+                if (onAcc && onCpu) {
+                    r.flexible.add(u);
+                } else if (onAcc) {
+                    r.accOnly += r.acc[u];
+                } else {
+                    r.cpuOnly += r.cpu[u];
+                }
             }
+            r.flexible.sort(Comparator.comparingDouble(u -> r.acc[u] == 0 ? Double.POSITIVE_INFINITY : r.cpu[u] / r.acc[u]));
+            return r;
         }
-        return accWork <= k * t;
+
+        /** Least accelerator work when every CPU core takes at most t (infinite if the CPU-only work does not fit). */
+        double acceleratorWork(double t) {
+            double cpuRoom = cpus * t - cpuOnly;
+            if (cpuRoom < 0) {
+                return Double.POSITIVE_INFINITY;
+            }
+            double work = accOnly;
+            for (int u : flexible) {
+                if (cpuRoom >= cpu[u]) {
+                    cpuRoom -= cpu[u];
+                } else {
+                    double fraction = cpu[u] == 0 ? 1 : cpuRoom / cpu[u];
+                    cpuRoom = 0;
+                    work += acc[u] * (1 - fraction);
+                }
+            }
+            return work;
+        }
+
+        /** Whether every device can stay at or under t in the relaxation. */
+        boolean fits(double t) {
+            return acceleratorWork(t) <= accelerators * t;
+        }
     }
 }

@@ -113,6 +113,51 @@ public final class UnitGraph {
     }
 
     /**
+     * Units joined into bigger ones: units with the same representative become one unit. The
+     * precedence edges are mapped; edges inside a new unit disappear. The result may have cycles
+     * when joined units were not convex together.
+     */
+    public UnitGraph merge(int[] representative) {
+        int n = size();
+        int[] newId = new int[n];
+        java.util.Arrays.fill(newId, -1);
+        int count = 0;
+        for (int u = 0; u < n; u++) {
+            if (newId[representative[u]] < 0) {
+                newId[representative[u]] = count++;
+            }
+            newId[u] = newId[representative[u]];
+        }
+        List<List<Integer>> memberLists = new ArrayList<>();
+        List<Set<Integer>> succ = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            memberLists.add(new ArrayList<>());
+            succ.add(new LinkedHashSet<>());
+        }
+        for (int u = 0; u < n; u++) {
+            for (int v : members[u]) {
+                memberLists.get(newId[u]).add(v);
+            }
+            for (int w : successors[u]) {
+                if (newId[w] != newId[u]) {
+                    succ.get(newId[u]).add(newId[w]);
+                }
+            }
+        }
+        int[][] memberArrays = new int[count][];
+        int[][] succArrays = new int[count][];
+        int[] newUnitOf = new int[unitOf.length];
+        for (int i = 0; i < count; i++) {
+            memberArrays[i] = memberLists.get(i).stream().mapToInt(Integer::intValue).sorted().toArray();
+            succArrays[i] = succ.get(i).stream().mapToInt(Integer::intValue).toArray();
+            for (int v : memberArrays[i]) {
+                newUnitOf[v] = i;
+            }
+        }
+        return new UnitGraph(graph, newUnitOf, memberArrays, succArrays);
+    }
+
+    /**
      * The same units forced into one chain: a topological order is taken with a stack (start with
      * the sources in unit order, pop the last, push successors as they become free) and each unit
      * must precede the next. Its ideals are the prefixes of that order.

@@ -1,0 +1,113 @@
+package org.pipeplan.solver.ip;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.pipeplan.cost.LatencyEvaluator;
+import org.pipeplan.cost.LatencyLowerBound;
+import org.pipeplan.cost.PlanEvaluation;
+import org.pipeplan.graph.Device;
+import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.plan.Objective;
+import org.pipeplan.plan.Placement;
+import org.pipeplan.plan.Plan;
+import org.pipeplan.plan.PlanStatus;
+import org.pipeplan.solver.Deadline;
+import org.pipeplan.solver.PlacementSolver;
+import org.pipeplan.solver.SolverOptions;
+import org.pipeplan.solver.UnsupportedProblemException;
+import org.pipeplan.solver.baseline.GreedyLatencySolver;
+import org.pipeplan.solver.ideal.Contraction;
+import org.pipeplan.solver.ideal.ContractionOptions;
+import org.pipeplan.solver.ideal.ExactDpSolver;
+import org.pipeplan.solver.ideal.UnitGraph;
+
+/**
+ * Least single-sample latency with at most q subgraphs per accelerator ({@code --subgraphs}), by
+ * CP-SAT on {@link LatencyModel}. Warm start: the better of the greedy baseline and the max-load
+ * optimal split. The plan's latency is re-scored by the independent latency evaluator.
+ */
+public final class LatencyIpSolver implements PlacementSolver {
+
+    @Override
+    public String name() {
+        return "latency";
+    }
+
+    @Override
+    public String description() {
+        return "integer program (CP-SAT): least single-sample latency, q subgraphs per accelerator";
+    }
+
+    @Override
+    public Set<Objective> objectives() {
+        return Set.of(Objective.LATENCY);
+    }
+
+    @Override
+    public Plan solve(PlacementProblem problem, SolverOptions options) {
+        long start = System.nanoTime();
+        if (problem.graph().hasBackward()) {
+            throw new UnsupportedProblemException("the latency model is for inference graphs; this graph has backward nodes");
+        }
+        ThroughputIpSolver.requireIdenticalDevices(problem, name());
+        CpSatRuntime.load();
+        Deadline deadline = options.deadline();
+        double warmLimit = Double.isFinite(deadline.remainingSeconds())
+                ? Math.max(0.01, deadline.remainingSeconds() * ThroughputIpSolver.WARM_START_SHARE) : 0;
+        SolverOptions warmOptions = options.withTimeLimit(warmLimit);
+        List<Plan> starts = List.of(new GreedyLatencySolver().solve(problem, warmOptions.withObjective(Objective.LATENCY)),
+                new ExactDpSolver().solve(problem, warmOptions.withObjective(Objective.MAX_LOAD)));
+        Placement best = null;
+        double bestValue = Double.POSITIVE_INFINITY;
+        for (Plan p : starts) {
+            PlanEvaluation e = PlanEvaluation.of(problem, p.placement());
+            if (e.feasibleFor(Objective.LATENCY) && e.latency().latency() < bestValue) {
+                best = p.placement();
+                bestValue = e.latency().latency();
+            }
+        }
+        Map<String, Number> stats = new LinkedHashMap<>();
+        stats.put("warmStart", bestValue);
+        double lowerBound = LatencyLowerBound.of(problem);
+        UnitGraph units = Contraction.contract(problem.graph(), ContractionOptions.exact(),
+                NonContiguousIpSolver.smallestAcceleratorMemory(problem));
+        stats.put("units", units.size());
+        ModelScale scale = ModelScale.forMaximum(Double.isFinite(bestValue) ? bestValue
+                : problem.graph().operators().stream().mapToDouble(o -> o.computeTimes().values().stream()
+                        .mapToDouble(Double::doubleValue).max().orElse(0)).sum());
+        LatencyModel model = new LatencyModel(problem, units, options.subgraphs(), scale, lowerBound, bestValue);
+        if (best != null) {
+            model.hint(best, LatencyEvaluator.pieceNumbers(problem, best));
+        }
+        CpSatSearch.Result r = CpSatSearch.run(model.model, options, deadline, options.workers(),
+                "CP-SAT search (latency)", scale);
+        stats.put("cpSatSeconds", r.seconds());
+        if (r.hasSolution()) {
+            Placement found = model.decode(r.solver());
+            PlanEvaluation e = PlanEvaluation.of(problem, found);
+            if (e.feasibleFor(Objective.LATENCY) && e.latency().latency() <= bestValue) {
+                best = found;
+                bestValue = e.latency().latency();
+            }
+        }
+        if (best == null) {
+            Device anywhere = problem.devices().get(0);
+            int[] all = new int[problem.graph().size()];
+            java.util.Arrays.fill(all, anywhere.index());
+            best = new Placement(all, problem.devices().size());
+            bestValue = PlanEvaluation.of(problem, best).latency().latency();
+        }
+        double bound = Math.min(bestValue, Math.max(lowerBound, scale.time(r.bound())));
+        boolean feasible = PlanEvaluation.of(problem, best).feasibleFor(Objective.LATENCY);
+        PlanStatus status = !feasible ? PlanStatus.INFEASIBLE
+                : bestValue - bound <= ThroughputIpSolver.OPTIMALITY_TOLERANCE * bestValue ? PlanStatus.OPTIMAL
+                : PlanStatus.FEASIBLE;
+        String note = status == PlanStatus.FEASIBLE ? "CP-SAT stopped (" + r.status().name()
+                + (options.stop().isRequested() ? ", interrupted" : "") + "): best plan found, not proven optimal" : "";
+        return new Plan(problem.name(), name(), Objective.LATENCY, bestValue, bound, status, best, new ArrayList<>(),
+                (System.nanoTime() - start) / 1e9, stats, note);
+    }
+}
