@@ -137,6 +137,9 @@ final class BenchCommand implements Callable<Integer> {
                 Plan plan = s.solve(problem, own);
                 plans.add(plan);
                 values.add(PlanEvaluation.of(problem, plan.placement()).value(objective));
+                if (!quiet && !plan.proven()) {
+                    err.printf("  %s: %s, gap %s%n", s.name(), plan.status(), TextTable.percent(plan.gap()));
+                }
             }
             cells.add(statOf(plans, "units"));
             cells.add(statOf(plans, "ideals"));

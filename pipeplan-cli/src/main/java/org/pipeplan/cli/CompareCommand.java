@@ -13,6 +13,7 @@ import org.pipeplan.plan.Objective;
 import org.pipeplan.plan.Plan;
 import org.pipeplan.solver.SolverOptions;
 import org.pipeplan.solver.Solvers;
+import org.pipeplan.solver.UnsupportedProblemException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,12 +68,19 @@ final class CompareCommand implements Callable<Integer> {
         Objective objective = settings.objective();
         SolverOptions options = settings.options(TerminalProgress.forTerminal(quiet));
         List<Row> rows = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
         for (String name : solvers == null ? Solvers.names() : solvers) {
             var solver = Solvers.byName(name);
             // each solver minimises the chosen objective if it can, its own otherwise
             SolverOptions own = solver.objectives().contains(objective) ? options
                     : options.withObjective(solver.objectives().iterator().next());
-            Plan plan = solver.solve(problem, own);
+            Plan plan;
+            try {
+                plan = solver.solve(problem, own);
+            } catch (UnsupportedProblemException e) {
+                skipped.add(name + ": not applicable: " + e.getMessage());
+                continue;
+            }
             rows.add(new Row(name, plan.status().name(), PlanEvaluation.of(problem, plan.placement()), plan.objective(),
                     plan.lowerBound(), plan.gap(), plan.seconds(), plan.note()));
         }
@@ -119,6 +127,7 @@ final class CompareCommand implements Callable<Integer> {
             w.println(refName + " gain = " + objective.label() + " of the method / " + objective.label() + " of "
                     + refName + " (how many times better " + refName + "'s plan is on " + objective.label() + ").");
         }
+        skipped.forEach(w::println);
         for (Row r : rows) {
             if (!r.note().isEmpty()) {
                 w.println(r.method() + ": " + r.note());
