@@ -23,6 +23,8 @@ final class TerminalProgress implements ProgressListener {
     private long done;
     private ProgressBar bar;
     private boolean announced;
+    private long lastLine;
+    private String lastMessage = "";
 
     TerminalProgress(PrintStream err, boolean interactive) {
         this.err = err;
@@ -57,11 +59,16 @@ final class TerminalProgress implements ProgressListener {
         }
     }
 
+    /** Without a terminal, status messages become lines, at most one a second and only when they change. */
     @Override
     public synchronized void message(String text) {
         showIfSlow();
         if (bar != null) {
             bar.setExtraMessage(" " + text);
+        } else if (announced && !text.equals(lastMessage) && System.nanoTime() - lastLine >= SHOW_AFTER_NANOS) {
+            err.printf("  %s %s s: %s%n", phase, TextTable.seconds((System.nanoTime() - started) / 1e9), text);
+            lastLine = System.nanoTime();
+            lastMessage = text;
         }
     }
 

@@ -3,6 +3,9 @@ package org.pipeplan.solver.ip;
 import com.google.ortools.sat.CpModel;
 import com.google.ortools.sat.CpSolver;
 import com.google.ortools.sat.CpSolverStatus;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pipeplan.solver.Deadline;
@@ -44,7 +47,8 @@ final class CpSatSearch {
                 .setNumWorkers(workers)
                 .setRandomSeed((int) options.seed())
                 .setLogSearchProgress(true)
-                .setLogToStdout(false);
+                .setLogToStdout(false)
+                .setCatchSigintSignal(false); // Ctrl-C is handled by the caller through the stop signal
         if (Double.isFinite(limit)) {
             solver.getParameters().setMaxTimeInSeconds(Math.max(0.01, limit));
         }
@@ -61,11 +65,21 @@ final class CpSatSearch {
         options.progress().begin(phase, budget > 0 ? (long) Math.ceil(budget) : -1);
         solver.setLogCallback(line -> report(line, options, scale, start));
         CpSolverStatus status;
-        try (AutoCloseable stopHook = deadline.stopSignal().onStop(solver::stopSearch)) {
+        // a stop raised just before the search starts would be lost, so a watchdog repeats it
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pipeplan-cp-sat-stop");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(() -> {
+            if (deadline.stopSignal().isRequested()) {
+                solver.stopSearch();
+            }
+        }, 0, 100, TimeUnit.MILLISECONDS);
+        try {
             status = solver.solve(model);
-        } catch (Exception e) {
-            throw new IllegalStateException("CP-SAT failed: " + e.getMessage(), e);
         } finally {
+            watchdog.shutdownNow();
             options.progress().end();
         }
         double seconds = (System.nanoTime() - start) / 1e9;

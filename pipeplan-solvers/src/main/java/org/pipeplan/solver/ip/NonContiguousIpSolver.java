@@ -83,13 +83,13 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                     return t;
                 });
                 scip = thread.submit(() -> {
-                    ScipAssignmentModel.Result result = running.solve(Double.isFinite(seconds) ? seconds : 1e9);
+                    ScipAssignmentModel.Result result = running.solve(Double.isFinite(seconds) ? seconds : 1e9,
+                            stopBoth);
                     if (result.status().equals("OPTIMAL") || result.status().equals("INFEASIBLE")) {
                         stopBoth.requestStop(); // proven: CP-SAT may stop
                     }
                     return result;
                 });
-                stopBoth.onStop(running::interrupt);
             }
             AssignmentModel m = new AssignmentModel(problem, joined, options.objective(), scale, lowerBound, upperBound);
             m.hint(start.placement());

@@ -6,10 +6,14 @@ import com.google.ortools.linearsolver.MPSolver;
 import com.google.ortools.linearsolver.MPVariable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.pipeplan.graph.Device;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.plan.Objective;
 import org.pipeplan.plan.Placement;
+import org.pipeplan.solver.StopSignal;
 import org.pipeplan.solver.ideal.UnitGraph;
 
 /**
@@ -36,6 +40,8 @@ final class ScipAssignmentModel {
         if (solver == null) {
             throw new IllegalStateException("OR-Tools was built without SCIP");
         }
+        // SCIP would take Ctrl-C for itself; the caller handles it through the stop signal
+        solver.setSolverSpecificParametersAsString("misc/catchctrlc = FALSE");
         int n = units.size();
         int d = devices.size();
         double[] memory = units.memoryBytes();
@@ -150,10 +156,28 @@ final class ScipAssignmentModel {
         solver.setHint(vars.toArray(MPVariable[]::new), values.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    /** Solves within the time; returns the best placement found (or null) and the proven bound. */
-    Result solve(double seconds) {
+    /**
+     * Solves within the time, or until the stop signal is raised; returns the best placement found
+     * (or null) and the proven bound.
+     */
+    Result solve(double seconds, StopSignal stop) {
         solver.setTimeLimit(Math.max(1, (long) (seconds * 1000)));
-        MPSolver.ResultStatus status = solver.solve();
+        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pipeplan-scip-stop");
+            t.setDaemon(true);
+            return t;
+        });
+        watchdog.scheduleWithFixedDelay(() -> {
+            if (stop.isRequested()) {
+                solver.interruptSolve();
+            }
+        }, 0, 100, TimeUnit.MILLISECONDS);
+        MPSolver.ResultStatus status;
+        try {
+            status = solver.solve();
+        } finally {
+            watchdog.shutdownNow();
+        }
         boolean found = status == MPSolver.ResultStatus.OPTIMAL || status == MPSolver.ResultStatus.FEASIBLE;
         Placement placement = null;
         if (found) {
@@ -174,8 +198,4 @@ final class ScipAssignmentModel {
         return new Result(placement, bound, status.name());
     }
 
-    /** Asks a running solve to stop (from another thread). */
-    void interrupt() {
-        solver.interruptSolve();
-    }
 }
