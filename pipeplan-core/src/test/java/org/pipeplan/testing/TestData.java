@@ -30,13 +30,27 @@ public final class TestData {
         return dir;
     }
 
-    /** A fixture under src/test/resources/fixtures. */
+    /**
+     * A fixture under src/test/resources/fixtures, as a file (copied out of the test jar when
+     * another module's tests use it).
+     */
     public static Path fixture(String relative) {
+        var url = Objects.requireNonNull(TestData.class.getResource("/fixtures/" + relative), "missing fixture " + relative);
         try {
-            return Path.of(Objects.requireNonNull(TestData.class.getResource("/fixtures/" + relative),
-                    "missing fixture " + relative).toURI());
+            if (url.getProtocol().equals("file")) {
+                return Path.of(url.toURI());
+            }
+            Path copy = Files.createTempDirectory("pipeplan-fixture").resolve(Path.of(relative).getFileName());
+            try (var in = url.openStream()) {
+                Files.copy(in, copy);
+            }
+            copy.toFile().deleteOnExit();
+            copy.getParent().toFile().deleteOnExit();
+            return copy;
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
