@@ -100,7 +100,6 @@ public final class LatencyEvaluator {
         }
 
         double[] finish = new double[blocks];
-        double[] cost = g.outputTransferCosts();
         ArrayDeque<Integer> ready = new ArrayDeque<>();
         for (int b = 0; b < blocks; b++) {
             if (indegree[b] == 0) {
@@ -127,7 +126,7 @@ public final class LatencyEvaluator {
                         leaves |= blockOf[g.edge(g.outEdge(v, j)).target()] != b;
                     }
                     if (leaves) {
-                        transfers += cost[v];
+                        transfers += g.operator(v).transferTime(kind);
                     }
                     for (int j = 0; j < g.inDegree(v); j++) {
                         int u = g.edge(g.inEdge(v, j)).source();
@@ -140,7 +139,7 @@ public final class LatencyEvaluator {
                 for (int u : producers) {
                     counted[u] = false;
                     start = Math.max(start, finish[blockOf[u]]);
-                    transfers += cost[u];
+                    transfers += g.operator(u).transferTime(kind);
                 }
                 if (placement.hasPieces() && b > 0 && pieceDevice.get(b).equals(pieceDevice.get(b - 1))) {
                     start = Math.max(start, finish[b - 1]);

@@ -62,7 +62,7 @@ public final class MaxLoadEvaluator {
         // accelerator that consumes its output.
         boolean[] receives = new boolean[d];
         for (int u = 0; u < g.size(); u++) {
-            double c = g.operator(u).outputTransferCost();
+            Operator producer = g.operator(u);
             int home = placement.deviceOf(u);
             boolean leaves = false;
             Arrays.fill(receives, false);
@@ -74,13 +74,15 @@ public final class MaxLoadEvaluator {
                     receives[there] = true;
                 }
             }
-            double[] phase = g.operator(u).isBackward() ? backward : forward;
+            double[] phase = producer.isBackward() ? backward : forward;
             if (leaves && devices.get(home).isAccelerator()) {
+                double c = producer.transferTime(devices.get(home).kind());
                 comm[home] += c;
                 phase[home] += c;
             }
             for (int x = 0; x < d; x++) {
                 if (receives[x] && devices.get(x).isAccelerator()) {
+                    double c = producer.transferTime(devices.get(x).kind());
                     comm[x] += c;
                     phase[x] += c;
                 }

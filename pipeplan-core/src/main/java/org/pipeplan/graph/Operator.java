@@ -11,9 +11,10 @@ import java.util.Set;
  * One node of the operator graph, as the cost model sees it.
  *
  * <p>Compute times are given per {@link DeviceKind}; an operator may run only on the kinds in
- * {@link #allowedKinds()}. Its {@link #outputTransferCost()} is the time to move its output between
- * an accelerator and host memory; the cost model charges it once per device that sends or receives
- * that output.
+ * {@link #allowedKinds()}. Its {@link #transferTime(DeviceKind) transfer time} on a kind is the
+ * time a device of that kind spends moving the operator's output over its link; the cost model
+ * charges it once to every device that sends or receives that output. Host devices, which work in
+ * host memory, are never charged.
  */
 public final class Operator {
 
@@ -23,7 +24,8 @@ public final class Operator {
     private final Long colocationLabel;
     private final Long layerId;
     private final double memoryBytes;
-    private final double outputTransferCost;
+    private final double outputBytes;
+    private final Map<DeviceKind, Double> transferTimes;
     private final Map<DeviceKind, Double> computeTimes;
     private final Set<DeviceKind> allowedKinds;
 
@@ -34,7 +36,8 @@ public final class Operator {
         this.colocationLabel = b.colocationLabel;
         this.layerId = b.layerId;
         this.memoryBytes = b.memoryBytes;
-        this.outputTransferCost = b.outputTransferCost;
+        this.outputBytes = b.outputBytes;
+        this.transferTimes = Collections.unmodifiableMap(new LinkedHashMap<>(b.transferTimes));
         this.computeTimes = Collections.unmodifiableMap(new LinkedHashMap<>(b.computeTimes));
         this.allowedKinds = Set.copyOf(b.allowedKinds == null ? b.computeTimes.keySet() : b.allowedKinds);
         for (DeviceKind kind : allowedKinds) {
@@ -81,9 +84,19 @@ public final class Operator {
         return memoryBytes;
     }
 
-    /** Time to move this operator's output between an accelerator and host memory (0 if none). */
-    public double outputTransferCost() {
-        return outputTransferCost;
+    /** Bytes of this operator's outputs, when known (0 otherwise). */
+    public double outputBytes() {
+        return outputBytes;
+    }
+
+    /** Time a device of this kind spends moving the operator's output over its link (0 if none). */
+    public double transferTime(DeviceKind kind) {
+        Double t = transferTimes.get(kind);
+        return t == null ? 0 : t;
+    }
+
+    public Map<DeviceKind, Double> transferTimes() {
+        return transferTimes;
     }
 
     /** Compute time on a device of the given kind, or NaN if none is known. */
@@ -117,7 +130,8 @@ public final class Operator {
         private Long colocationLabel;
         private Long layerId;
         private double memoryBytes;
-        private double outputTransferCost;
+        private double outputBytes;
+        private final Map<DeviceKind, Double> transferTimes = new LinkedHashMap<>();
         private final Map<DeviceKind, Double> computeTimes = new LinkedHashMap<>();
         private Set<DeviceKind> allowedKinds;
 
@@ -150,8 +164,13 @@ public final class Operator {
             return this;
         }
 
-        public Builder outputTransferCost(double value) {
-            this.outputTransferCost = value;
+        public Builder outputBytes(double value) {
+            this.outputBytes = value;
+            return this;
+        }
+
+        public Builder transferTime(DeviceKind kind, double time) {
+            transferTimes.put(Objects.requireNonNull(kind), time);
             return this;
         }
 

@@ -155,11 +155,11 @@ public final class OperatorGraph {
         return t;
     }
 
-    /** Output transfer cost c(u) of every node. */
-    public double[] outputTransferCosts() {
+    /** Transfer time c(u) of every node's output on a device kind. */
+    public double[] transferTimes(DeviceKind kind) {
         double[] c = new double[size()];
         for (int i = 0; i < c.length; i++) {
-            c[i] = operators.get(i).outputTransferCost();
+            c[i] = operators.get(i).transferTime(kind);
         }
         return c;
     }

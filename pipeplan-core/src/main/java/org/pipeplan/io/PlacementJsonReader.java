@@ -148,7 +148,7 @@ public final class PlacementJsonReader {
 
         List<Operator> operators = new ArrayList<>(builders.size());
         for (int i = 0; i < builders.size(); i++) {
-            operators.add(builders.get(i).outputTransferCost(outCost[i]).build());
+            operators.add(builders.get(i).transferTime(DeviceKind.ACCELERATOR, outCost[i]).build());
         }
         OperatorGraph graph;
         try {

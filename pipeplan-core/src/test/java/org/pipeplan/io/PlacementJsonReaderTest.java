@@ -51,8 +51,8 @@ class PlacementJsonReaderTest {
         assertEquals("conv1", first.name());
         assertEquals(2.0, first.computeTime(DeviceKind.CPU));
         assertEquals(1.0, first.computeTime(DeviceKind.ACCELERATOR));
-        assertEquals(0.5, first.outputTransferCost());
-        assertEquals(0.0, p.graph().operator(1).outputTransferCost(), "a node without out-edges costs nothing to move");
+        assertEquals(0.5, first.transferTime(DeviceKind.ACCELERATOR));
+        assertEquals(0.0, p.graph().operator(1).transferTime(DeviceKind.ACCELERATOR), "a node without out-edges costs nothing to move");
         assertEquals(p.graph().colocationGroup(0), p.graph().colocationGroup(1));
         assertFalse(p.graph().colocationGroup(0) == p.graph().colocationGroup(2), "no colorClass: a class of its own");
         assertEquals(3, p.devices().size());

@@ -50,14 +50,14 @@ public final class TestGraphs {
         for (long[] e : edgeIds) {
             int s = ids.indexOf(e[0]);
             int t = ids.indexOf(e[1]);
-            edges.add(new Edge(s, t, ops.get(s).outputTransferCost(), 0));
+            edges.add(new Edge(s, t, ops.get(s).transferTime(DeviceKind.ACCELERATOR), 0));
         }
         return OperatorGraph.of(ops, edges);
     }
 
     private static Operator copyWithCost(Operator op, double cost) {
         Operator.Builder b = Operator.builder(op.id()).name(op.name()).backward(op.isBackward())
-                .memoryBytes(op.memoryBytes()).outputTransferCost(cost).allowedKinds(op.allowedKinds());
+                .memoryBytes(op.memoryBytes()).transferTime(DeviceKind.ACCELERATOR, cost).allowedKinds(op.allowedKinds());
         op.colocationLabel().ifPresent(b::colocationLabel);
         op.computeTimes().forEach(b::computeTime);
         return b.build();

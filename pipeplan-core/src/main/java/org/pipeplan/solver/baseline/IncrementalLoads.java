@@ -21,7 +21,8 @@ final class IncrementalLoads {
     private final boolean[] accelerator;
     private final double[][] unitTime;
     private final double[] unitMemory;
-    private final double[] cost;
+    /** cost[d][v]: transfer time of v's output on device d's kind (0 for host devices). */
+    private final double[][] cost;
     private final int[] outDegree;
     private final int[][] inSources;
     private final int[] deviceOfNode;
@@ -46,7 +47,10 @@ final class IncrementalLoads {
             unitTime[d.index()] = units.computeTimes(d.kind());
         }
         this.unitMemory = units.memoryBytes();
-        this.cost = g.outputTransferCosts();
+        this.cost = new double[devices][];
+        for (Device d : all) {
+            cost[d.index()] = d.isAccelerator() ? g.transferTimes(d.kind()) : new double[g.size()];
+        }
         int n = g.size();
         this.outDegree = new int[n];
         this.inSources = new int[n][];
@@ -128,7 +132,7 @@ final class IncrementalLoads {
         }
         int on = outOn[v * devices + d];
         boolean crosses = deviceOfNode[v] == d ? on < outDegree[v] : on > 0;
-        return crosses ? cost[v] : 0;
+        return crosses ? cost[d][v] : 0;
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.pipeplan.solver.ideal;
 
+import org.pipeplan.graph.DeviceKind;
 import org.pipeplan.graph.OperatorGraph;
 
 /**
@@ -15,9 +16,10 @@ final class CrossingTransfers {
     private final boolean[] inside;
     private final int[] outInside;
 
-    CrossingTransfers(OperatorGraph g) {
+    /** For sets on devices of the given kind. */
+    CrossingTransfers(OperatorGraph g, DeviceKind kind) {
         int n = g.size();
-        cost = g.outputTransferCosts();
+        cost = g.transferTimes(kind);
         outDegree = new int[n];
         inSources = new int[n][];
         for (int v = 0; v < n; v++) {

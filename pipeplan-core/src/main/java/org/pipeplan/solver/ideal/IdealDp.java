@@ -56,6 +56,7 @@ final class IdealDp {
 
     private final IdealLattice lattice;
     private final OperatorGraph graph;
+    private final DeviceKind acceleratorKind;
     private final int[][] members;
     private final double[] cpuTime;
     private final double[] acceleratorTime;
@@ -82,6 +83,7 @@ final class IdealDp {
             int cpus, int accelerators, double memoryLimit) {
         this.lattice = lattice;
         this.graph = units.graph();
+        this.acceleratorKind = acceleratorKind;
         this.members = new int[units.size()][];
         for (int u = 0; u < units.size(); u++) {
             members[u] = units.members(u);
@@ -206,7 +208,7 @@ final class IdealDp {
 
     /** One thread's scratch state: the downward walk from an ideal over its sub-ideals. */
     private final class Walker {
-        private final CrossingTransfers transfers = new CrossingTransfers(graph);
+        private final CrossingTransfers transfers = new CrossingTransfers(graph, acceleratorKind);
         private final int[] stamp;
         private final int[] stIdeal;
         private final int[] stNext;

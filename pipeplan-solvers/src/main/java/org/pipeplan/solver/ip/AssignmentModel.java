@@ -127,7 +127,7 @@ final class AssignmentModel {
     private void addTransfers(int d, ModelScale scale, LinearExprBuilder forward, LinearExprBuilder backward) {
         for (int gi = 0; gi < groups.size(); gi++) {
             TransferGroups.Group group = groups.get(gi);
-            long cost = scale.down(group.cost());
+            long cost = scale.down(group.cost(devices.get(d).kind()));
             LinearExprBuilder phase = group.backward() ? backward : forward;
             BoolVar here = x[group.source()][d];
             if (here != null) {

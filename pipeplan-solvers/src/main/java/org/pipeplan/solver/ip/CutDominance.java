@@ -40,7 +40,9 @@ final class CutDominance {
         }
         boolean joined = false;
         for (TransferGroups.Group group : TransferGroups.of(units)) {
-            double leastCharge = cpus == 1 ? group.cost() : 2 * group.cost();
+            double cheapest = devices.stream().filter(Device::isAccelerator).mapToDouble(d -> group.cost(d.kind()))
+                    .min().orElse(0);
+            double leastCharge = cpus == 1 ? cheapest : 2 * cheapest;
             if (leastCharge > slack) {
                 for (int w : group.consumers()) {
                     joined |= union(parent, group.source(), w);

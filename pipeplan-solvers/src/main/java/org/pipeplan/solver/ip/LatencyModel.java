@@ -147,7 +147,7 @@ final class LatencyModel {
             for (var entry : nodesOf.entrySet()) {
                 TransferGroups.Group group = entry.getKey();
                 BoolVar here = x[group.source()][j];
-                long cost = scale.down(group.cost());
+                long cost = scale.down(group.cost(accelerators.get(acceleratorOf(j)).kind()));
                 if (here != null) {
                     BoolVar out = model.newBoolVar("out");
                     for (int w : group.consumers()) {

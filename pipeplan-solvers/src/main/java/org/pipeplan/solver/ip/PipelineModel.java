@@ -130,7 +130,7 @@ final class PipelineModel {
             }
             for (int gi = 0; gi < groups.size(); gi++) {
                 TransferGroups.Group group = groups.get(gi);
-                long cost = scale.down(group.cost());
+                long cost = scale.down(group.cost(accKind));
                 BoolVar out = model.newBoolVar("out_" + gi + "_" + p);
                 BoolVar in = model.newBoolVar("in_" + gi + "_" + p);
                 for (int w : group.consumers()) {

@@ -98,7 +98,7 @@ final class ScipAssignmentModel {
                 MPVariable here = x[group.source()][di];
                 if (here != null) {
                     MPVariable out = solver.makeNumVar(0, 1, "out");
-                    phase.setCoefficient(out, group.cost());
+                    phase.setCoefficient(out, group.cost(dev.kind()));
                     for (int w : group.consumers()) {
                         MPConstraint c = solver.makeConstraint(-MPSolver.infinity(), 0);
                         c.setCoefficient(here, 1);
@@ -115,7 +115,7 @@ final class ScipAssignmentModel {
                     }
                     if (in == null) {
                         in = solver.makeNumVar(0, 1, "in");
-                        phase.setCoefficient(in, group.cost());
+                        phase.setCoefficient(in, group.cost(dev.kind()));
                     }
                     MPConstraint c = solver.makeConstraint(-MPSolver.infinity(), 0);
                     c.setCoefficient(x[w][di], 1);

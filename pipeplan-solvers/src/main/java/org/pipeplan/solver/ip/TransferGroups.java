@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.pipeplan.graph.DeviceKind;
 import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.solver.ideal.UnitGraph;
 
@@ -21,10 +22,15 @@ final class TransferGroups {
     /**
      * @param source    the unit of the producing nodes
      * @param consumers the other units their outputs reach
-     * @param cost      sum of the nodes' transfer costs
+     * @param costs     sum of the nodes' transfer times, per device kind
      * @param backward  whether the producers are backward nodes
      */
-    record Group(int source, int[] consumers, double cost, boolean backward) {
+    record Group(int source, int[] consumers, Map<DeviceKind, Double> costs, boolean backward) {
+
+        /** The group's transfer time on a device kind. */
+        double cost(DeviceKind kind) {
+            return costs.getOrDefault(kind, 0.0);
+        }
     }
 
     private TransferGroups() {
@@ -47,8 +53,9 @@ final class TransferGroups {
         Map<String, Group> groups = new LinkedHashMap<>();
         Map<Integer, String> keyOf = new LinkedHashMap<>();
         for (int v = 0; v < g.size(); v++) {
-            double c = g.operator(v).outputTransferCost();
-            if (c <= 0 && !includeFree) {
+            Map<DeviceKind, Double> times = g.operator(v).transferTimes();
+            boolean free = times.values().stream().allMatch(t -> t <= 0);
+            if (free && !includeFree) {
                 continue;
             }
             int source = units.unitOf(v);
@@ -66,7 +73,9 @@ final class TransferGroups {
             int[] targets = consumers.stream().mapToInt(Integer::intValue).toArray();
             String key = source + (backward ? "b" : "f") + Arrays.toString(targets);
             Group old = groups.get(key);
-            groups.put(key, new Group(source, targets, (old == null ? 0 : old.cost()) + c, backward));
+            Map<DeviceKind, Double> costs = new LinkedHashMap<>(old == null ? Map.of() : old.costs());
+            times.forEach((kind, t) -> costs.merge(kind, t, Double::sum));
+            groups.put(key, new Group(source, targets, costs, backward));
             keyOf.put(v, key);
         }
         List<Member> members = new ArrayList<>();
