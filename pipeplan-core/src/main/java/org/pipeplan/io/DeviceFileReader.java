@@ -1,0 +1,117 @@
+package org.pipeplan.io;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.pipeplan.device.DeviceCatalog;
+import org.pipeplan.device.DeviceSpec;
+import org.pipeplan.device.DeviceType;
+import org.pipeplan.device.Topology;
+
+/**
+ * Reads device files (format "pipeplan-devices", docs/devices.md): device types to add to the
+ * catalog, and optionally the devices to plan for and their topology.
+ */
+public final class DeviceFileReader {
+
+    public static final String FORMAT = "pipeplan-devices";
+    private static final String BUNDLED = "/org/pipeplan/device/default-catalog.json";
+
+    private DeviceFileReader() {
+    }
+
+    /** The bundled catalog of common GPUs, an Edge TPU and a CPU core. */
+    public static DeviceCatalog bundledCatalog() {
+        try (InputStream in = Objects.requireNonNull(DeviceFileReader.class.getResourceAsStream(BUNDLED), BUNDLED)) {
+            JsonNode root = JsonFields.parse("bundled device catalog", in);
+            return new DeviceCatalog(types(new JsonFields("bundled device catalog"), root));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What a device file holds: the catalog extended with its types, and its devices if it lists any. */
+    public record Contents(DeviceCatalog catalog, DeviceSpec devices) {
+    }
+
+    public static Contents read(Path file, DeviceCatalog base) {
+        JsonFields f = new JsonFields(file.toString());
+        JsonNode root = f.object(JsonFields.parse(file), "the top level");
+        JsonNode format = root.get("format");
+        if (format == null || !format.asText().equals(FORMAT)) {
+            throw f.error("'format' must be \"" + FORMAT + "\"");
+        }
+        long version = f.integer(root, "version", "top level");
+        if (version != 1) {
+            throw f.error("device file version " + version + " is not supported (1)");
+        }
+        DeviceCatalog catalog = base.with(types(f, root));
+        Topology topology;
+        try {
+            topology = root.has("topology") ? Topology.parse(root.get("topology").asText()) : Topology.HOST;
+        } catch (IllegalArgumentException e) {
+            throw f.error(e.getMessage());
+        }
+        DeviceSpec spec = null;
+        if (root.has("devices")) {
+            JsonNode list = f.array(root, "devices", "top level");
+            List<DeviceSpec.Group> groups = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                String where = "devices[" + i + "]";
+                JsonNode d = f.object(list.get(i), where);
+                JsonNode type = d.get("type");
+                if (type == null || !type.isTextual()) {
+                    throw f.error(where + ": missing 'type'");
+                }
+                long count = d.has("count") ? f.integer(d, "count", where) : 1;
+                try {
+                    groups.add(new DeviceSpec.Group(catalog.get(type.asText()), (int) count));
+                } catch (IllegalArgumentException e) {
+                    throw f.error(where + ": " + e.getMessage());
+                }
+            }
+            try {
+                spec = new DeviceSpec(groups, topology);
+            } catch (IllegalArgumentException e) {
+                throw f.error(e.getMessage());
+            }
+        }
+        return new Contents(catalog, spec);
+    }
+
+    private static List<DeviceType> types(JsonFields f, JsonNode root) {
+        List<DeviceType> out = new ArrayList<>();
+        if (!root.has("types")) {
+            return out;
+        }
+        JsonNode list = f.array(root, "types", "top level");
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode t = f.object(list.get(i), "types[" + i + "]");
+            JsonNode name = t.get("name");
+            if (name == null || !name.isTextual()) {
+                throw f.error("types[" + i + "]: missing 'name'");
+            }
+            String where = "device type " + name.asText();
+            boolean host = f.flag(t, "host", where, false);
+            try {
+                out.add(new DeviceType(name.asText(), host,
+                        f.nonNegative(t, "peakFlops", where, Double.NaN),
+                        f.nonNegative(t, "memoryBandwidth", where, Double.NaN),
+                        host ? Double.POSITIVE_INFINITY : f.nonNegative(t, "memoryBytes", where, Double.NaN),
+                        f.nonNegative(t, "linkBandwidth", where, Double.NaN),
+                        f.nonNegative(t, "linkLatency", where, 0),
+                        f.nonNegative(t, "peerBandwidth", where, 0),
+                        f.nonNegative(t, "kernelOverhead", where, 0),
+                        f.nonNegative(t, "efficiency", where, 1)));
+            } catch (IllegalArgumentException e) {
+                throw f.error(e.getMessage());
+            }
+        }
+        return out;
+    }
+}
