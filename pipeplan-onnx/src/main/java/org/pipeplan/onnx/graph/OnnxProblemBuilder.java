@@ -1,0 +1,139 @@
+package org.pipeplan.onnx.graph;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.pipeplan.device.DeviceSpec;
+import org.pipeplan.device.DeviceType;
+import org.pipeplan.device.Roofline;
+import org.pipeplan.graph.DeviceKind;
+import org.pipeplan.graph.Edge;
+import org.pipeplan.graph.Operator;
+import org.pipeplan.graph.OperatorGraph;
+import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.io.InputException;
+import org.pipeplan.onnx.cost.NodeWork;
+import org.pipeplan.onnx.cost.NodeWorkCalculator;
+import org.pipeplan.onnx.model.OnnxModel;
+import org.pipeplan.onnx.model.TensorType;
+
+/**
+ * Turns an ONNX model and a device description into a placement problem. Every node except
+ * Constant nodes (whose small tensors every stage can hold a copy of) becomes an operator with id
+ * = its position in the graph, its name, its parameter bytes as memory, and per device type a
+ * compute time from the roofline model (or, for the measured type, the profiled time) and a
+ * transfer time for its outputs. Times are in milliseconds. Edges follow the tensors between nodes.
+ */
+public final class OnnxProblemBuilder {
+
+    private static final double MS = 1000;
+
+    private final OnnxModel model;
+    private final DeviceSpec devices;
+    private NodeTimes measured;
+    private Training training;
+
+    public OnnxProblemBuilder(OnnxModel model, DeviceSpec devices) {
+        this.model = model;
+        this.devices = devices;
+    }
+
+    /** Uses measured times for their device type instead of the roofline. */
+    public OnnxProblemBuilder measured(NodeTimes times) {
+        this.measured = times;
+        return this;
+    }
+
+    /** Plans the training workload instead of inference. */
+    public OnnxProblemBuilder training(Training value) {
+        this.training = value;
+        return this;
+    }
+
+    public PlacementProblem build() {
+        List<NodeProto> nodes = model.nodes();
+        NodeWorkCalculator calculator = new NodeWorkCalculator(model);
+        Map<String, Integer> producer = new HashMap<>();
+        List<Integer> kept = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (!nodes.get(i).getOpType().equals("Constant")) {
+                kept.add(i);
+                for (String out : nodes.get(i).getOutputList()) {
+                    producer.put(out, i);
+                }
+            }
+        }
+        if (measured != null) {
+            checkMeasured(kept);
+        }
+        List<Operator> operators = new ArrayList<>();
+        Map<Integer, Integer> indexOfNode = new HashMap<>();
+        List<NodeWork> works = new ArrayList<>();
+        for (int i : kept) {
+            NodeProto node = nodes.get(i);
+            NodeWork work = calculator.of(node);
+            works.add(work);
+            indexOfNode.put(i, operators.size());
+            Operator.Builder b = Operator.builder(i).name(OnnxModel.nodeName(node)).colocationLabel(training == null ? null : (long) i)
+                    .memoryBytes(work.parameterBytes()).outputBytes(work.outputBytes());
+            for (DeviceType type : devices.types()) {
+                double ms = measuredTime(type, node);
+                b.computeTime(type.kind(), Double.isNaN(ms) ? MS * Roofline.computeTime(type, work.flops(), work.bytesMoved()) : ms);
+                if (!type.host()) {
+                    b.transferTime(type.kind(), MS * Roofline.transferTime(type, work.outputBytes(), devices.topology()));
+                }
+            }
+            operators.add(b.build());
+        }
+        // one edge per producer-consumer pair, carrying the bytes of the tensors between them
+        Map<Long, Double> pairBytes = new LinkedHashMap<>();
+        for (int i : kept) {
+            for (String in : Set.copyOf(nodes.get(i).getInputList())) {
+                Integer p = producer.get(in);
+                if (p == null || p == i) {
+                    continue;
+                }
+                TensorType t = model.type(in);
+                long key = ((long) indexOfNode.get(p) << 32) | indexOfNode.get(i);
+                pairBytes.merge(key, t == null ? 0.0 : (double) t.bytes(), Double::sum);
+            }
+        }
+        List<Edge> edges = new ArrayList<>();
+        DeviceKind someAccelerator = devices.types().stream().filter(t -> !t.host()).map(DeviceType::kind).findFirst()
+                .orElse(null);
+        pairBytes.forEach((key, bytes) -> {
+            int s = (int) (key >>> 32);
+            int t = (int) (long) key;
+            double cost = someAccelerator == null ? 0 : operators.get(s).transferTime(someAccelerator);
+            edges.add(new Edge(s, t, cost, bytes));
+        });
+        if (training != null) {
+            TrainingGraph.addBackward(operators, edges, works, devices, training);
+        }
+        OperatorGraph graph = OperatorGraph.of(operators, edges);
+        return new PlacementProblem(model.name() + (training == null ? "" : "-training"), graph, devices.deviceSet());
+    }
+
+    private double measuredTime(DeviceType type, NodeProto node) {
+        if (measured == null || !measured.device().equals(type.name())) {
+            return Double.NaN;
+        }
+        Double t = measured.times().get(OnnxModel.nodeName(node));
+        return t == null ? Double.NaN : t;
+    }
+
+    private void checkMeasured(List<Integer> kept) {
+        int found = 0;
+        for (int i : kept) {
+            found += measured.times().containsKey(OnnxModel.nodeName(model.nodes().get(i))) ? 1 : 0;
+        }
+        if (found < kept.size() / 2) {
+            throw new InputException(model.file(), "the node times of model '" + measured.model() + "' name only " + found
+                    + " of this model's " + kept.size() + " nodes; profile this model");
+        }
+    }
+}

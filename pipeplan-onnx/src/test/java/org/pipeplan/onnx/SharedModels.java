@@ -1,0 +1,19 @@
+package org.pipeplan.onnx;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.pipeplan.testing.TestData;
+
+/** The real models of ../shared/models; tests using them are skipped when they are absent. */
+final class SharedModels {
+
+    private SharedModels() {
+    }
+
+    static Path model(String file) {
+        Path p = TestData.projectRoot().resolve("../shared/models").resolve(file).normalize();
+        Assumptions.assumeTrue(Files.isRegularFile(p), "shared model not present: " + p);
+        return p;
+    }
+}
