@@ -48,7 +48,11 @@ final class CpSatSearch {
                 .setRandomSeed((int) options.seed())
                 .setLogSearchProgress(true)
                 .setLogToStdout(false)
-                .setCatchSigintSignal(false); // Ctrl-C is handled by the caller through the stop signal
+                .setCatchSigintSignal(false) // Ctrl-C is handled by the caller through the stop signal
+                // CP-SAT 9.15's inclusion presolve (ProcessAtMostOneAndLinear) can remove feasible
+                // solutions: it declared resnet50_training's pipeline model INFEASIBLE although its
+                // own hint satisfies it (or-tools issue 5293). Switching that step off keeps proofs sound.
+                .setPresolveInclusionWorkLimit(0);
         if (Double.isFinite(limit)) {
             solver.getParameters().setMaxTimeInSeconds(Math.max(0.01, limit));
         }
