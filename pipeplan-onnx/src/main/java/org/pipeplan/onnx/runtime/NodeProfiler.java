@@ -1,0 +1,121 @@
+package org.pipeplan.onnx.runtime;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pipeplan.onnx.graph.NodeTimes;
+import org.pipeplan.onnx.model.ModelWeights;
+import org.pipeplan.onnx.model.OnnxModel;
+
+/**
+ * Measures per-node CPU times of a model with ONNX Runtime's profiler: graph optimisations off
+ * (so every node keeps its name and is timed on its own), one session with the given threads,
+ * a few warm-up runs, then the mean kernel time of each node over the timed runs. What the kernels
+ * do not account for — the runtime's per-node dispatch, allocations — is measured as the mean run
+ * time minus the kernels' sum and shared equally among the nodes, so the times add up to a run.
+ */
+public final class NodeProfiler {
+
+    /** A profile: node times (with the dispatch share), and the run and kernel totals it came from. */
+    public record Profile(NodeTimes times, double runMs, double kernelMs, int profiledNodes) {
+    }
+
+    private NodeProfiler() {
+    }
+
+    public static Profile profile(OnnxModel model, int threads, int warmup, int runs, long seed) throws OrtException {
+        ModelProto proto = named(ModelWeights.complete(model, seed).proto());
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("pipeplan-profile");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path traceFile;
+        Map<String, OnnxTensor> inputs = RandomInputs.of(model, seed);
+        try (OrtSession.SessionOptions options = OrtSessions.options(threads, OrtSessions.Optimization.NONE)) {
+            options.enableProfiling(dir.resolve("ort").toString());
+            try (OrtSession session = OrtSessions.create(proto, options)) {
+                for (int i = 0; i < warmup + runs; i++) {
+                    session.run(inputs).close();
+                }
+                traceFile = Path.of(session.endProfiling());
+            }
+        } finally {
+            inputs.values().forEach(OnnxTensor::close);
+        }
+        try {
+            return parse(model, traceFile, threads, warmup, runs);
+        } finally {
+            try {
+                Files.deleteIfExists(traceFile);
+                Files.deleteIfExists(dir);
+            } catch (IOException ignored) {
+                // a leftover temporary file is harmless
+            }
+        }
+    }
+
+    /** Names every unnamed node as the planner does, so the profile's names are the plan's. */
+    private static ModelProto named(ModelProto proto) {
+        GraphProto.Builder g = proto.getGraph().toBuilder();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            NodeProto n = g.getNode(i);
+            if (n.getName().isEmpty()) {
+                g.setNode(i, n.toBuilder().setName(OnnxModel.nodeName(n)));
+            }
+        }
+        return proto.toBuilder().setGraph(g).build();
+    }
+
+    private static Profile parse(OnnxModel model, Path traceFile, int threads, int warmup, int runs) {
+        JsonNode events;
+        try {
+            events = new ObjectMapper().readTree(traceFile.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read ONNX Runtime's profile " + traceFile + ": " + e.getMessage(), e);
+        }
+        List<long[]> runWindows = new ArrayList<>();
+        for (JsonNode e : events) {
+            if (e.path("cat").asText().equals("Session") && e.path("name").asText().equals("model_run")) {
+                runWindows.add(new long[] {e.path("ts").asLong(), e.path("ts").asLong() + e.path("dur").asLong()});
+            }
+        }
+        runWindows.sort((a, b) -> Long.compare(a[0], b[0]));
+        List<long[]> timed = runWindows.subList(Math.min(warmup, runWindows.size()), runWindows.size());
+        double runMicros = timed.stream().mapToLong(w -> w[1] - w[0]).average().orElse(0);
+        Map<String, Double> kernelMicros = new LinkedHashMap<>();
+        for (JsonNode e : events) {
+            String name = e.path("name").asText();
+            if (!e.path("cat").asText().equals("Node") || !name.endsWith("_kernel_time")) {
+                continue;
+            }
+            long ts = e.path("ts").asLong();
+            boolean inTimedRun = timed.stream().anyMatch(w -> ts >= w[0] && ts <= w[1]);
+            if (inTimedRun) {
+                kernelMicros.merge(name.substring(0, name.length() - "_kernel_time".length()), e.path("dur").asDouble(),
+                        Double::sum);
+            }
+        }
+        int counted = Math.max(1, timed.size());
+        double kernelTotal = kernelMicros.values().stream().mapToDouble(Double::doubleValue).sum() / counted;
+        double dispatchShare = kernelMicros.isEmpty() ? 0 : Math.max(0, runMicros - kernelTotal) / kernelMicros.size();
+        Map<String, Double> ms = new LinkedHashMap<>();
+        kernelMicros.forEach((node, micros) -> ms.put(node, (micros / counted + dispatchShare) / 1000));
+        return new Profile(new NodeTimes(model.name(), "cpu-core", threads, timed.size(), ms), runMicros / 1000,
+                kernelTotal / 1000, kernelMicros.size());
+    }
+}
