@@ -16,15 +16,17 @@ import picocli.CommandLine.Spec;
         description = {"Splits a DNN operator graph over accelerators and CPU cores for the best pipeline "
             + "throughput, proves how good the split is, and checks any split against the cost model."},
         subcommands = {PlanCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class},
+            ProfileCommand.class, SplitCommand.class, RunCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 success; 1 bad input; 2 bad usage; 3 no feasible plan, or an infeasible "
-            + "plan given to evaluate; 70 internal error. Set PIPEPLAN_DEBUG=1 to see stack traces."})
+            + "plan given to evaluate; 4 split --check found a difference; 70 internal error. Set PIPEPLAN_DEBUG=1 to see stack traces."})
 public final class PipeplanCommand implements Runnable {
 
     /** Exit status for input that cannot be used. */
     static final int EXIT_INPUT = 1;
     /** Exit status for a plan that breaks a hard constraint. */
     static final int EXIT_INFEASIBLE = 3;
+    /** Exit status when split --check finds the stages disagree with the whole model. */
+    static final int EXIT_CHECK_FAILED = 4;
     /** Exit status for a bug. */
     static final int EXIT_INTERNAL = 70;
 
@@ -33,7 +35,7 @@ public final class PipeplanCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: plan, evaluate, compare or bench");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: plan, evaluate, compare, bench, profile, split, run or export");
     }
 
     public static void main(String[] args) {
@@ -59,6 +61,11 @@ public final class PipeplanCommand implements Runnable {
             if (ex instanceof InputException || ex instanceof UnsupportedProblemException
                     || ex instanceof IllegalArgumentException) {
                 err.println("pipeplan: error: " + ex.getMessage());
+                return EXIT_INPUT;
+            }
+            if (ex instanceof ai.onnxruntime.OrtException) {
+                err.println("pipeplan: error: ONNX Runtime: " + (ex.getMessage() == null ? "failed"
+                        : ex.getMessage().lines().findFirst().orElse("failed")));
                 return EXIT_INPUT;
             }
             err.println("pipeplan: internal error: " + ex.getClass().getSimpleName()

@@ -84,11 +84,19 @@ final class ProblemOptions {
     }
 
     private PlacementProblem loadOnnx() {
+        return problemOf(onnxModel());
+    }
+
+    private void checkOnnxOptions() {
         if (accelerators != null || cpus != null || memory != null) {
             throw new InputException("command line", "-k, -l and --memory apply to placement-json; describe the devices of "
                     + "an ONNX model with --devices");
         }
-        OnnxModel model = onnxModel();
+    }
+
+    /** The placement problem of an ONNX model read with {@link #onnxModel()}. */
+    PlacementProblem problemOf(OnnxModel model) {
+        checkOnnxOptions();
         OnnxProblemBuilder builder = new OnnxProblemBuilder(model, deviceSpec());
         if (nodeTimes != null) {
             builder.measured(NodeTimes.read(nodeTimes));

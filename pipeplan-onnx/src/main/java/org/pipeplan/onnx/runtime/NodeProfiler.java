@@ -19,6 +19,7 @@ import java.util.Map;
 import org.pipeplan.onnx.graph.NodeTimes;
 import org.pipeplan.onnx.model.ModelWeights;
 import org.pipeplan.onnx.model.OnnxModel;
+import org.pipeplan.solver.ProgressListener;
 
 /**
  * Measures per-node CPU times of a model with ONNX Runtime's profiler: graph optimisations off
@@ -36,7 +37,8 @@ public final class NodeProfiler {
     private NodeProfiler() {
     }
 
-    public static Profile profile(OnnxModel model, int threads, int warmup, int runs, long seed) throws OrtException {
+    public static Profile profile(OnnxModel model, int threads, int warmup, int runs, long seed, ProgressListener progress)
+            throws OrtException {
         ModelProto proto = named(ModelWeights.complete(model, seed).proto());
         Path dir;
         try {
@@ -49,9 +51,12 @@ public final class NodeProfiler {
         try (OrtSession.SessionOptions options = OrtSessions.options(threads, OrtSessions.Optimization.NONE)) {
             options.enableProfiling(dir.resolve("ort").toString());
             try (OrtSession session = OrtSessions.create(proto, options)) {
+                progress.begin("profiling " + model.name(), warmup + runs);
                 for (int i = 0; i < warmup + runs; i++) {
                     session.run(inputs).close();
+                    progress.advance(i + 1);
                 }
+                progress.end();
                 traceFile = Path.of(session.endProfiling());
             }
         } finally {

@@ -14,6 +14,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.pipeplan.onnx.stage.StageModel;
+import org.pipeplan.solver.ProgressListener;
 
 /**
  * Runs stage models as a real pipeline: one worker thread per stage, each with its own ONNX
@@ -52,7 +53,8 @@ public final class PipelineRunner implements AutoCloseable {
     }
 
     /** Streams {@code samples} copies of the inputs through the pipeline and times them. */
-    public PipelineMeasurement measure(Map<String, OnnxTensor> inputs, int samples) throws OrtException {
+    public PipelineMeasurement measure(Map<String, OnnxTensor> inputs, int samples, ProgressListener progress)
+            throws OrtException {
         int n = stages.size();
         List<BlockingQueue<Sample>> queues = new ArrayList<>();
         for (int i = 0; i <= n; i++) {
@@ -90,6 +92,7 @@ public final class PipelineRunner implements AutoCloseable {
                     s.results.forEach(OrtSession.Result::close);
                     if (finished < samples) {
                         latency[finished++] = now - s.entered;
+                        progress.advance(finished);
                     }
                     firstEntered[0] = Math.min(firstEntered[0], s.entered);
                     lastLeft[0] = Math.max(lastLeft[0], now);
@@ -99,6 +102,7 @@ public final class PipelineRunner implements AutoCloseable {
             }
         }, "pipeline-sink");
         sink.setDaemon(true);
+        progress.begin("pipeline of " + n + " stage(s)", samples);
         sink.start();
         try {
             for (int k = 0; k < samples && failure.get() == null; k++) {
@@ -107,6 +111,7 @@ public final class PipelineRunner implements AutoCloseable {
             queues.get(0).put(END);
             done.await();
             sink.join();
+            progress.end();
         } catch (InterruptedException e) {
             workers.forEach(Thread::interrupt);
             sink.interrupt();

@@ -46,9 +46,24 @@ public final class StageSplitter {
         this.source = source;
     }
 
-    public List<StageModel> split(PlacementProblem problem, Placement placement) {
-        GraphProto graph = source.getGraph();
-        List<NodeProto> nodes = graph.getNodeList();
+    /**
+     * The pipeline stage of every node of the model under the plan, -1 for Constant nodes (copied
+     * into every stage that reads them).
+     */
+    public int[] stageOfNodes(PlacementProblem problem, Placement placement) {
+        List<NodeProto> nodes = source.getGraph().getNodeList();
+        int[] deviceOfNode = devicesOfNodes(problem, placement);
+        int[] stageOfDevice = orderStages(nodes, deviceOfNode, producers(nodes, deviceOfNode, false),
+                placement.deviceCount());
+        int[] stage = new int[nodes.size()];
+        for (int i = 0; i < stage.length; i++) {
+            stage[i] = deviceOfNode[i] < 0 ? -1 : stageOfDevice[deviceOfNode[i]];
+        }
+        return stage;
+    }
+
+    private int[] devicesOfNodes(PlacementProblem problem, Placement placement) {
+        List<NodeProto> nodes = source.getGraph().getNodeList();
         int[] deviceOfNode = new int[nodes.size()];
         Arrays.fill(deviceOfNode, -1);
         for (int v = 0; v < problem.graph().size(); v++) {
@@ -57,19 +72,35 @@ public final class StageSplitter {
                 deviceOfNode[(int) op.id()] = placement.deviceOf(v);
             }
         }
-        Map<String, Integer> producer = new HashMap<>();
-        Map<String, Integer> constantProducer = new HashMap<>();
         for (int i = 0; i < nodes.size(); i++) {
             NodeProto node = nodes.get(i);
-            boolean constant = node.getOpType().equals("Constant");
-            if (!constant && deviceOfNode[i] < 0) {
+            if (!node.getOpType().equals("Constant") && deviceOfNode[i] < 0) {
                 throw new InputException("plan", "node '" + OnnxModel.nodeName(node) + "' (" + node.getOpType()
                         + ") has no device in the plan; was the plan made for this model?");
             }
-            for (String out : node.getOutputList()) {
-                (constant ? constantProducer : producer).put(out, i);
+        }
+        return deviceOfNode;
+    }
+
+    /** Which node produces each tensor: of the Constant nodes, or of the others. */
+    private static Map<String, Integer> producers(List<NodeProto> nodes, int[] deviceOfNode, boolean constants) {
+        Map<String, Integer> producer = new HashMap<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i).getOpType().equals("Constant") == constants) {
+                for (String out : nodes.get(i).getOutputList()) {
+                    producer.put(out, i);
+                }
             }
         }
+        return producer;
+    }
+
+    public List<StageModel> split(PlacementProblem problem, Placement placement) {
+        GraphProto graph = source.getGraph();
+        List<NodeProto> nodes = graph.getNodeList();
+        int[] deviceOfNode = devicesOfNodes(problem, placement);
+        Map<String, Integer> producer = producers(nodes, deviceOfNode, false);
+        Map<String, Integer> constantProducer = producers(nodes, deviceOfNode, true);
         int[] stageOfDevice = orderStages(nodes, deviceOfNode, producer, placement.deviceCount());
         int stages = Arrays.stream(stageOfDevice).max().orElse(-1) + 1;
 

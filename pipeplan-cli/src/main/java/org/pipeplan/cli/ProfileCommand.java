@@ -1,0 +1,75 @@
+package org.pipeplan.cli;
+
+import ai.onnxruntime.OrtException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.pipeplan.io.InputException;
+import org.pipeplan.onnx.model.OnnxModel;
+import org.pipeplan.onnx.model.OnnxModelReader;
+import org.pipeplan.onnx.runtime.NodeProfiler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "profile", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+        description = {"Measures the CPU time of every node of an ONNX model with ONNX Runtime.",
+            "Graph optimisations are off so that every node is timed under its own name; the runtime's per-node "
+                + "overhead (run time minus the kernels) is shared among the nodes. Saves the times "
+                + "(format pipeplan-node-times, docs/devices.md) for plan, compare, evaluate and run "
+                + "--node-times, which then use them for the cpu-core devices instead of the roofline model."})
+final class ProfileCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL.onnx", description = "The model to profile.")
+    Path file;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "TIMES.json", description = "Where to save the node times (default: NAME.times.json).")
+    Path out;
+
+    @Option(names = "--threads", defaultValue = "1", description = "Intra-op threads of the session (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--runs", defaultValue = "20", description = "Timed runs averaged (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--warmup", defaultValue = "5", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of sample inputs and random weights (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--dim", paramLabel = "NAME=VALUE", description = "Value of a symbolic dimension (default 1), e.g. --dim batch=8.")
+    Map<String, Long> dims = new LinkedHashMap<>();
+
+    @Override
+    public Integer call() throws OrtException {
+        if (threads < 1 || runs < 1 || warmup < 0) {
+            throw new InputException("command line", "--threads and --runs must be >= 1, --warmup >= 0");
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        OnnxModel model = OnnxModelReader.read(file, dims);
+        Path target = out != null ? out : Path.of(model.name() + ".times.json");
+        NodeProfiler.Profile p = NodeProfiler.profile(model, threads, warmup, runs, seed, TerminalProgress.forTerminal(false));
+        p.times().write(target);
+        w.printf("%s: %d nodes timed over %d runs with %d thread(s): run %.3f ms, kernels %.3f ms, overhead %.1f%%%n",
+                model.name(), p.profiledNodes(), runs, threads, p.runMs(), p.kernelMs(),
+                p.runMs() > 0 ? 100 * (p.runMs() - p.kernelMs()) / p.runMs() : 0);
+        w.println("saved to " + target + " (use it with --node-times)");
+        TextTable t = new TextTable("node", "ms", "% of run");
+        p.times().times().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))
+                .limit(10).forEach(e -> t.row(e.getKey(), TextTable.num(e.getValue(), 4),
+                        TextTable.num(100 * e.getValue() / p.runMs(), 3)));
+        w.println();
+        w.println("slowest nodes:");
+        w.print(t.render());
+        return 0;
+    }
+}
