@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
 final class RunCommand implements Callable<Integer> {
 
     static final String FORMAT = "pipeplan-run";
+    /** Samples sent one at a time to measure latency without queueing. */
+    static final int LATENCY_SAMPLES = 20;
 
     @Spec
     CommandSpec spec;
@@ -89,11 +91,14 @@ final class RunCommand implements Callable<Integer> {
         ProgressListener progress = TerminalProgress.forTerminal(quiet);
         Map<String, OnnxTensor> inputs = RandomInputs.of(staged.model(), seed);
         PipelineMeasurement pipeline;
+        PipelineMeasurement alone;
         PipelineMeasurement whole = null;
         try {
-            pipeline = measure(stages, inputs, level, progress);
+            PipelineMeasurement[] m = measure(stages, inputs, level, progress);
+            pipeline = m[0];
+            alone = m[1];
             if (!noBaseline) {
-                whole = measure(List.of(staged.whole()), inputs, level, progress);
+                whole = measure(List.of(staged.whole()), inputs, level, progress)[0];
             }
         } finally {
             inputs.values().forEach(OnnxTensor::close);
@@ -120,32 +125,41 @@ final class RunCommand implements Callable<Integer> {
         w.println();
         w.printf("throughput  predicted %.2f samples/s  measured %.2f samples/s  (error %+.1f%%)%n", 1000 / predictedMax,
                 pipeline.throughput(), 100 * (1000 / predictedMax - pipeline.throughput()) / pipeline.throughput());
-        w.printf("latency     predicted %.3f ms  measured mean %.3f ms, median %.3f ms, p95 %.3f ms%n",
-                staged.evaluation().latency().latency(),
-                pipeline.latencyMeanMs(), pipeline.latencyP50Ms(), pipeline.latencyP95Ms());
+        w.printf("latency     predicted %.3f ms  measured one sample at a time: mean %.3f ms, median %.3f ms, p95 %.3f ms%n",
+                predictedLatency(staged), alone.latencyMeanMs(), alone.latencyP50Ms(), alone.latencyP95Ms());
+        w.printf("            with the pipeline full (queueing included): mean %.3f ms, p95 %.3f ms%n",
+                pipeline.latencyMeanMs(), pipeline.latencyP95Ms());
         if (whole != null) {
             w.printf("whole model on one session (%d thread(s)): %.2f samples/s, %.3f ms per sample; pipeline speed-up %.2fx%n",
                     threads, whole.throughput(), whole.busyMsPerSample().get(0), pipeline.throughput() / whole.throughput());
         }
         if (out != null) {
-            save(staged, pipeline, whole, level);
+            save(staged, pipeline, alone, whole, level);
             w.println("saved to " + out);
         }
         return 0;
     }
 
-    private PipelineMeasurement measure(List<StageModel> stages, Map<String, OnnxTensor> inputs,
-                                        OrtSessions.Optimization level, ProgressListener progress) throws OrtException {
+    /** A sample goes through the stages one after another: the sum of their predicted times. */
+    private static double predictedLatency(StagedModel staged) {
+        return staged.stages().stream().mapToDouble(staged::predictedMs).sum();
+    }
+
+    /** Throughput with the pipeline full, then latency with one sample in flight. */
+    private PipelineMeasurement[] measure(List<StageModel> stages, Map<String, OnnxTensor> inputs,
+                                          OrtSessions.Optimization level, ProgressListener progress) throws OrtException {
         try (PipelineRunner runner = new PipelineRunner(stages, threads, level, queue)) {
             if (warmup > 0) {
-                runner.measure(inputs, warmup, ProgressListener.NONE);
+                runner.measure(inputs, warmup, Integer.MAX_VALUE, ProgressListener.NONE);
             }
-            return runner.measure(inputs, samples, progress);
+            PipelineMeasurement full = runner.measure(inputs, samples, Integer.MAX_VALUE, progress);
+            PipelineMeasurement single = runner.measure(inputs, Math.min(samples, LATENCY_SAMPLES), 1, ProgressListener.NONE);
+            return new PipelineMeasurement[] {full, single};
         }
     }
 
-    private void save(StagedModel staged, PipelineMeasurement pipeline, PipelineMeasurement whole,
-                      OrtSessions.Optimization level) {
+    private void save(StagedModel staged, PipelineMeasurement pipeline, PipelineMeasurement alone,
+                      PipelineMeasurement whole, OrtSessions.Optimization level) {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = mapper.createObjectNode();
         root.put("format", FORMAT);
@@ -171,13 +185,15 @@ final class RunCommand implements Callable<Integer> {
         }
         ObjectNode measured = root.putObject("measured");
         measured.put("throughput", pipeline.throughput());
-        measured.put("latencyMeanMs", pipeline.latencyMeanMs());
-        measured.put("latencyP50Ms", pipeline.latencyP50Ms());
-        measured.put("latencyP95Ms", pipeline.latencyP95Ms());
+        measured.put("latencyMeanMs", alone.latencyMeanMs());
+        measured.put("latencyP50Ms", alone.latencyP50Ms());
+        measured.put("latencyP95Ms", alone.latencyP95Ms());
+        measured.put("loadedLatencyMeanMs", pipeline.latencyMeanMs());
+        measured.put("loadedLatencyP95Ms", pipeline.latencyP95Ms());
         measured.put("seconds", pipeline.seconds());
         ObjectNode predicted = root.putObject("predicted");
         predicted.put("throughput", 1000 / predictedMax);
-        predicted.put("latencyMs", staged.evaluation().latency().latency());
+        predicted.put("latencyMs", predictedLatency(staged));
         if (whole != null) {
             ObjectNode w = root.putObject("wholeModel");
             w.put("throughput", whole.throughput());

@@ -24,14 +24,19 @@ import org.pipeplan.solver.ProgressListener;
 /**
  * Measures per-node CPU times of a model with ONNX Runtime's profiler: graph optimisations off
  * (so every node keeps its name and is timed on its own), one session with the given threads,
- * a few warm-up runs, then the mean kernel time of each node over the timed runs. What the kernels
- * do not account for — the runtime's per-node dispatch, allocations — is measured as the mean run
- * time minus the kernels' sum and shared equally among the nodes, so the times add up to a run.
+ * a few warm-up runs, then the mean kernel time of each node over the timed runs. The times are then
+ * calibrated against runs of a second session without the profiler: what the kernels do not
+ * account for (the runtime's per-node dispatch, allocations, binding inputs) is shared equally among
+ * the nodes, and kernels the profiler slowed down shrink in proportion, so the node times add up to
+ * the time of a plain run.
  */
 public final class NodeProfiler {
 
-    /** A profile: node times (with the dispatch share), and the run and kernel totals it came from. */
-    public record Profile(NodeTimes times, double runMs, double kernelMs, int profiledNodes) {
+    /**
+     * A profile: node times calibrated to add up to a plain run, the plain run's mean time, the
+     * profiled run's mean time, the mean sum of kernel times, and how many nodes were timed.
+     */
+    public record Profile(NodeTimes times, double runMs, double profiledRunMs, double kernelMs, int profiledNodes) {
     }
 
     private NodeProfiler() {
@@ -47,23 +52,30 @@ public final class NodeProfiler {
             throw new UncheckedIOException(e);
         }
         Path traceFile;
+        double plainRunMs;
         Map<String, OnnxTensor> inputs = RandomInputs.of(model, seed);
-        try (OrtSession.SessionOptions options = OrtSessions.options(threads, OrtSessions.Optimization.NONE)) {
-            options.enableProfiling(dir.resolve("ort").toString());
-            try (OrtSession session = OrtSessions.create(proto, options)) {
-                progress.begin("profiling " + model.name(), warmup + runs);
-                for (int i = 0; i < warmup + runs; i++) {
-                    session.run(inputs).close();
-                    progress.advance(i + 1);
+        try {
+            progress.begin("profiling " + model.name(), 2L * (warmup + runs));
+            try (OrtSession.SessionOptions options = OrtSessions.options(threads, OrtSessions.Optimization.NONE)) {
+                options.enableProfiling(dir.resolve("ort").toString());
+                try (OrtSession session = OrtSessions.create(proto, options)) {
+                    for (int i = 0; i < warmup + runs; i++) {
+                        session.run(inputs).close();
+                        progress.advance(i + 1);
+                    }
+                    traceFile = Path.of(session.endProfiling());
                 }
-                progress.end();
-                traceFile = Path.of(session.endProfiling());
             }
+            try (OrtSession.SessionOptions options = OrtSessions.options(threads, OrtSessions.Optimization.NONE);
+                 OrtSession session = OrtSessions.create(proto, options)) {
+                plainRunMs = timeRuns(session, inputs, warmup, runs);
+            }
+            progress.end();
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }
         try {
-            return parse(model, traceFile, threads, warmup, runs);
+            return parse(model, traceFile, threads, warmup, plainRunMs);
         } finally {
             try {
                 Files.deleteIfExists(traceFile);
@@ -72,6 +84,19 @@ public final class NodeProfiler {
                 // a leftover temporary file is harmless
             }
         }
+    }
+
+    /** Mean wall time of a run without the profiler, as a pipeline stage would see it (inputs bound, results made). */
+    private static double timeRuns(OrtSession session, Map<String, OnnxTensor> inputs, int warmup, int runs)
+            throws OrtException {
+        for (int i = 0; i < warmup; i++) {
+            session.run(inputs).close();
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < runs; i++) {
+            session.run(inputs).close();
+        }
+        return (System.nanoTime() - start) / 1e6 / runs;
     }
 
     /** Names every unnamed node as the planner does, so the profile's names are the plan's. */
@@ -86,7 +111,7 @@ public final class NodeProfiler {
         return proto.toBuilder().setGraph(g).build();
     }
 
-    private static Profile parse(OnnxModel model, Path traceFile, int threads, int warmup, int runs) {
+    private static Profile parse(OnnxModel model, Path traceFile, int threads, int warmup, double plainRunMs) {
         JsonNode events;
         try {
             events = new ObjectMapper().readTree(traceFile.toFile());
@@ -117,10 +142,14 @@ public final class NodeProfiler {
         }
         int counted = Math.max(1, timed.size());
         double kernelTotal = kernelMicros.values().stream().mapToDouble(Double::doubleValue).sum() / counted;
-        double dispatchShare = kernelMicros.isEmpty() ? 0 : Math.max(0, runMicros - kernelTotal) / kernelMicros.size();
+        // calibrate to the run without the profiler: its extra time is shared equally among the nodes
+        // (dispatch costs about the same per node); if the profiler inflated the kernels, they shrink in proportion
+        double plainMicros = plainRunMs * 1000;
+        double share = kernelMicros.isEmpty() ? 0 : Math.max(0, plainMicros - kernelTotal) / kernelMicros.size();
+        double scale = kernelTotal > plainMicros && kernelTotal > 0 ? plainMicros / kernelTotal : 1;
         Map<String, Double> ms = new LinkedHashMap<>();
-        kernelMicros.forEach((node, micros) -> ms.put(node, (micros / counted + dispatchShare) / 1000));
-        return new Profile(new NodeTimes(model.name(), "cpu-core", threads, timed.size(), ms), runMicros / 1000,
-                kernelTotal / 1000, kernelMicros.size());
+        kernelMicros.forEach((node, micros) -> ms.put(node, (micros / counted * scale + share) / 1000));
+        return new Profile(new NodeTimes(model.name(), "cpu-core", threads, timed.size(), ms), plainRunMs,
+                runMicros / 1000, kernelTotal / 1000, kernelMicros.size());
     }
 }

@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.pipeplan.onnx.stage.StageModel;
 import org.pipeplan.solver.ProgressListener;
@@ -52,9 +54,14 @@ public final class PipelineRunner implements AutoCloseable {
         }
     }
 
-    /** Streams {@code samples} copies of the inputs through the pipeline and times them. */
-    public PipelineMeasurement measure(Map<String, OnnxTensor> inputs, int samples, ProgressListener progress)
-            throws OrtException {
+    /**
+     * Streams {@code samples} copies of the inputs through the pipeline and times them, with at most
+     * {@code maxInFlight} samples inside it at once (1 measures latency without queueing; a large
+     * value keeps every stage busy and measures throughput).
+     */
+    public PipelineMeasurement measure(Map<String, OnnxTensor> inputs, int samples, int maxInFlight,
+                                       ProgressListener progress) throws OrtException {
+        Semaphore inFlight = new Semaphore(maxInFlight);
         int n = stages.size();
         List<BlockingQueue<Sample>> queues = new ArrayList<>();
         for (int i = 0; i <= n; i++) {
@@ -90,6 +97,7 @@ public final class PipelineRunner implements AutoCloseable {
                     }
                     long now = System.nanoTime();
                     s.results.forEach(OrtSession.Result::close);
+                    inFlight.release();
                     if (finished < samples) {
                         latency[finished++] = now - s.entered;
                         progress.advance(finished);
@@ -106,6 +114,11 @@ public final class PipelineRunner implements AutoCloseable {
         sink.start();
         try {
             for (int k = 0; k < samples && failure.get() == null; k++) {
+                while (!inFlight.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                    if (failure.get() != null) {
+                        break;
+                    }
+                }
                 queues.get(0).put(new Sample(inputs));
             }
             queues.get(0).put(END);
