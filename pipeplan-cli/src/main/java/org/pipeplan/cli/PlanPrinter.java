@@ -24,10 +24,23 @@ final class PlanPrinter {
         long backward = g.operators().stream().filter(o -> o.isBackward()).count();
         List<Device> accs = problem.devices().all().stream().filter(Device::isAccelerator).toList();
         long cpus = problem.devices().size() - accs.size();
-        String memory = accs.isEmpty() ? "" : " x " + TextTable.bytes(accs.get(0).memoryLimit());
-        return problem.name() + ": " + g.size() + " nodes" + (backward > 0 ? " (" + backward + " backward)" : "")
-                + ", " + g.edgeCount() + " edges; " + accs.size() + " accelerator" + (accs.size() == 1 ? "" : "s")
-                + memory + ", " + cpus + " CPU core" + (cpus == 1 ? "" : "s");
+        String header = problem.name() + ": " + g.size() + " nodes" + (backward > 0 ? " (" + backward + " backward)" : "")
+                + ", " + g.edgeCount() + " edges; ";
+        boolean identical = accs.stream().allMatch(a -> a.kind().equals(accs.get(0).kind())
+                && a.memoryLimit() == accs.get(0).memoryLimit());
+        if (identical) {
+            String memory = accs.isEmpty() ? "" : " x " + TextTable.bytes(accs.get(0).memoryLimit());
+            return header + accs.size() + " accelerator" + (accs.size() == 1 ? "" : "s") + memory + ", " + cpus
+                    + " CPU core" + (cpus == 1 ? "" : "s");
+        }
+        // heterogeneous: one entry per kind and memory, in order of appearance
+        java.util.Map<String, Integer> counts = new java.util.LinkedHashMap<>();
+        for (Device d : accs) {
+            counts.merge(d.kind().name() + " (" + TextTable.bytes(d.memoryLimit()) + ")", 1, Integer::sum);
+        }
+        StringBuilder b = new StringBuilder(header);
+        counts.forEach((k, n) -> b.append(n).append(" x ").append(k).append(", "));
+        return b.append(cpus).append(" CPU core").append(cpus == 1 ? "" : "s").toString();
     }
 
     /** The evaluated metrics of a placement on one line: max-load, throughput, latency (and fw+bw for training). */

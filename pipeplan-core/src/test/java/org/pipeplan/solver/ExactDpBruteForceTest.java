@@ -51,6 +51,20 @@ class ExactDpBruteForceTest {
         check(p);
     }
 
+    static IntStream heterogeneousSeeds() {
+        return IntStream.rangeClosed(201, 240);
+    }
+
+    @ParameterizedTest(name = "heterogeneous seed {0}")
+    @MethodSource("heterogeneousSeeds")
+    void matchesBruteForceOnHeterogeneousDevices(int seed) {
+        Random r = new Random(seed);
+        boolean training = r.nextBoolean();
+        PlacementProblem base = TestGraphs.random(r, training ? 5 : 6, training, 1 + r.nextInt(2), r.nextInt(2),
+                6 + r.nextInt(14));
+        check(TestGraphs.heterogeneous(r, base, 1, 4 + r.nextInt(14)));
+    }
+
     private static void check(PlacementProblem p) {
         double best = bruteForce(p);
         Plan plan = new ExactDpSolver().solve(p, SolverOptions.defaults());

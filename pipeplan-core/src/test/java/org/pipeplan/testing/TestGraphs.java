@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import org.pipeplan.graph.Device;
 import org.pipeplan.graph.DeviceKind;
 import org.pipeplan.graph.DeviceSet;
 import org.pipeplan.graph.Edge;
@@ -109,5 +110,36 @@ public final class TestGraphs {
         }
         OperatorGraph g = t.build(costs);
         return new PlacementProblem("random", g, DeviceSet.acceleratorsAndCpus(accelerators, memory, cpus));
+    }
+
+    /**
+     * The random problem made heterogeneous: besides its accelerators (memory {@code memory}) there
+     * are {@code fast} accelerators of another kind, with their own compute and transfer times
+     * (0.25 to 2 times the first kind's) and their own memory, {@code fastMemory}.
+     */
+    public static PlacementProblem heterogeneous(Random r, PlacementProblem base, int fast, double fastMemory) {
+        DeviceKind other = new DeviceKind("fast-accelerator", false);
+        List<Operator> ops = new ArrayList<>();
+        for (Operator op : base.graph().operators()) {
+            Operator.Builder b = Operator.builder(op.id()).name(op.name()).backward(op.isBackward())
+                    .memoryBytes(op.memoryBytes());
+            op.colocationLabel().ifPresent(b::colocationLabel);
+            op.computeTimes().forEach(b::computeTime);
+            op.transferTimes().forEach(b::transferTime);
+            b.computeTime(other, op.computeTime(DeviceKind.ACCELERATOR) * (1 + r.nextInt(8)) / 4.0);
+            b.transferTime(other, op.transferTime(DeviceKind.ACCELERATOR) * (1 + r.nextInt(8)) / 4.0);
+            java.util.Set<DeviceKind> allowed = new java.util.HashSet<>(op.allowedKinds());
+            if (allowed.contains(DeviceKind.ACCELERATOR)) {
+                allowed.add(other);
+            }
+            b.allowedKinds(allowed);
+            ops.add(b.build());
+        }
+        List<Device> devices = new ArrayList<>(base.devices().all());
+        for (int i = 0; i < fast; i++) {
+            devices.add(new Device(devices.size(), "fast" + i, other, fastMemory));
+        }
+        return new PlacementProblem("random-heterogeneous", OperatorGraph.of(ops, base.graph().edges()),
+                new DeviceSet(devices));
     }
 }

@@ -1,36 +1,98 @@
 package org.pipeplan.solver.ideal;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.pipeplan.graph.Device;
 import org.pipeplan.graph.DeviceKind;
 import org.pipeplan.graph.DeviceSet;
-import org.pipeplan.solver.UnsupportedProblemException;
 
 /**
- * The two interchangeable device groups the ideal DP understands: identical host cores and
- * identical accelerators (same kind, same memory limit).
+ * The devices as groups of interchangeable ones (same kind, same memory limit), in order of first
+ * appearance: what the ideal DP counts. A problem with k accelerators and l CPU cores has two
+ * groups; a heterogeneous cluster has one per device type.
  */
-record DeviceGroups(List<Device> cpus, List<Device> accelerators, DeviceKind hostKind, DeviceKind acceleratorKind,
-                    double memoryLimit) {
+record DeviceGroups(List<Group> groups) {
+
+    /** Interchangeable devices: same kind, same memory limit. */
+    record Group(DeviceKind kind, double memoryLimit, List<Device> devices) {
+
+        boolean host() {
+            return kind.hostResident();
+        }
+
+        int size() {
+            return devices.size();
+        }
+    }
+
+    DeviceGroups {
+        groups = List.copyOf(groups);
+    }
 
     static DeviceGroups of(DeviceSet devices) {
-        List<Device> cpus = devices.all().stream().filter(d -> d.kind().hostResident()).toList();
-        List<Device> accs = devices.all().stream().filter(Device::isAccelerator).toList();
-        DeviceKind host = cpus.isEmpty() ? DeviceKind.CPU : cpus.get(0).kind();
-        DeviceKind acc = accs.isEmpty() ? DeviceKind.ACCELERATOR : accs.get(0).kind();
-        for (Device d : cpus) {
-            if (!d.kind().equals(host)) {
-                throw new UnsupportedProblemException("the ideal DP needs identical host devices, got " + host
-                        + " and " + d.kind());
+        List<DeviceKind> kinds = new ArrayList<>();
+        List<Double> limits = new ArrayList<>();
+        List<List<Device>> members = new ArrayList<>();
+        for (Device d : devices.all()) {
+            double limit = d.kind().hostResident() ? Double.POSITIVE_INFINITY : d.memoryLimit();
+            int g = 0;
+            while (g < kinds.size() && !(kinds.get(g).equals(d.kind()) && limits.get(g) == limit)) {
+                g++;
             }
-        }
-        double memory = accs.isEmpty() ? Double.POSITIVE_INFINITY : accs.get(0).memoryLimit();
-        for (Device d : accs) {
-            if (!d.kind().equals(acc) || d.memoryLimit() != memory) {
-                throw new UnsupportedProblemException("the ideal DP needs identical accelerators; " + d.name()
-                        + " differs from " + accs.get(0).name());
+            if (g == kinds.size()) {
+                kinds.add(d.kind());
+                limits.add(limit);
+                members.add(new ArrayList<>());
             }
+            members.get(g).add(d);
         }
-        return new DeviceGroups(cpus, accs, host, acc, memory);
+        List<Group> groups = new ArrayList<>();
+        for (int g = 0; g < kinds.size(); g++) {
+            groups.add(new Group(kinds.get(g), limits.get(g), List.copyOf(members.get(g))));
+        }
+        return new DeviceGroups(groups);
+    }
+
+    int size() {
+        return groups.size();
+    }
+
+    Group get(int g) {
+        return groups.get(g);
+    }
+
+    /**
+     * The smallest accelerator memory (infinite without accelerators): contractions that hold
+     * memory are only safe when the whole graph fits on every accelerator.
+     */
+    double smallestAcceleratorMemory() {
+        return groups.stream().filter(g -> !g.host()).mapToDouble(Group::memoryLimit).min()
+                .orElse(Double.POSITIVE_INFINITY);
+    }
+
+    /** Whether the devices are at most one group of host cores and at most one group of accelerators. */
+    boolean atMostOneOfEach() {
+        return groups.stream().filter(Group::host).count() <= 1 && groups.stream().filter(g -> !g.host()).count() <= 1;
+    }
+
+    /** The host group, or null. */
+    Group hostGroup() {
+        return groups.stream().filter(Group::host).findFirst().orElse(null);
+    }
+
+    /** The first accelerator group, or null. */
+    Group acceleratorGroup() {
+        return groups.stream().filter(g -> !g.host()).findFirst().orElse(null);
+    }
+
+    /** Devices of all groups. */
+    int deviceCount() {
+        return groups.stream().mapToInt(Group::size).sum();
+    }
+
+    /** The device of a plan's fallback: a host core when there is one. */
+    Device fallbackDevice() {
+        Group host = hostGroup();
+        return host != null ? host.devices().get(0) : groups.get(0).devices().get(0);
     }
 }

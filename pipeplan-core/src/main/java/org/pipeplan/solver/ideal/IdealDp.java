@@ -18,14 +18,16 @@ import org.pipeplan.solver.TimeLimitReachedException;
 /**
  * The dynamic program over ideals for the optimal contiguous split (PLACEMENT_MODEL.md section 3).
  *
- * <p>dp[c][f][I] is the least max-load of placing ideal I (with the backward parts of its units)
- * on at most c CPU cores and f accelerators, each taking one difference of consecutive ideals of a
- * chain from the empty ideal to I. The last device takes I \ J for some sub-ideal J.
+ * <p>dp[n_1..n_G][I] is the least max-load of placing ideal I (with the backward parts of its units)
+ * on at most n_g devices of each group g of interchangeable devices (host cores, accelerators of
+ * one type and memory), each taking one difference of consecutive ideals of a chain from the empty
+ * ideal to I. The last device takes I \ J for some sub-ideal J. The device counts form the
+ * table's layer, a mixed-radix number with one digit per group.
  *
  * <p>Instead of scoring every pair J ⊆ I up front, each I walks its sub-ideals downwards, growing
  * D = I \ J one unit at a time and updating D's compute, memory and transfer cost incrementally.
  * Compute only grows as J shrinks, so the walk stops below any J whose D already exceeds the upper
- * bound on the optimum (the load of a known split) on both device kinds; values above that bound
+ * bound on the optimum (the load of a known split) on every device group; values above that bound
  * can never be part of an optimal chain and are stored as infinite. On real graphs this leaves a
  * small fraction of the pairs, and the result is still exact.
  *
@@ -39,8 +41,8 @@ final class IdealDp {
     /** Largest DP table (ideals x device-count layers) this class agrees to allocate. */
     static final long MAX_TABLE_ENTRIES = 150_000_000L;
 
-    /** One device's share in pipeline order: its kind and its units. */
-    record Stage(boolean accelerator, int[] units) {
+    /** One device's share in pipeline order: its group and its units. */
+    record Stage(int group, int[] units) {
     }
 
     /**
@@ -56,22 +58,27 @@ final class IdealDp {
 
     private final IdealLattice lattice;
     private final OperatorGraph graph;
-    private final DeviceKind acceleratorKind;
     private final int[][] members;
-    private final double[] cpuTime;
-    private final double[] acceleratorTime;
     private final double[] memory;
-    private final boolean[] acceleratorAllowed;
-    private final int cpus;
-    private final int accelerators;
-    private final double memoryLimit;
-    private final int width;
+    /** Groups: count, memory limit, whether host cores, stride in the layer number, times and permissions per unit. */
+    private final int groups;
+    private final int[] count;
+    private final double[] memoryLimit;
+    private final boolean[] host;
+    private final int[] stride;
+    private final double[][] time;
+    private final boolean[][] allowed;
+    /** Accelerator kinds (their transfers differ) and the kind of each group, -1 for host groups. */
+    private final List<DeviceKind> transferKinds = new ArrayList<>();
+    private final int[] kindOf;
     private final int layers;
+    /** Per group, the layers that have at least one of its devices. */
+    private final int[][] layersWith;
 
     /**
-     * dp value of (ideal, layer) at [ideal * layers + layer], layer = CPU cores * width +
-     * accelerators. No back-links are stored: the optimal chain is recovered at the end by walking
-     * again from the ideals on it, which keeps the inner loop branch-free.
+     * dp value of (ideal, layer) at [ideal * layers + layer]. No back-links are stored: the
+     * optimal chain is recovered at the end by walking again from the ideals on it, which keeps the
+     * inner loop simple.
      */
     private double[] value;
     private double upperBound;
@@ -79,29 +86,70 @@ final class IdealDp {
     /** Set by a worker that saw the deadline pass; the level loop then stops. */
     private volatile boolean expired;
 
-    IdealDp(UnitGraph units, IdealLattice lattice, DeviceKind hostKind, DeviceKind acceleratorKind,
-            int cpus, int accelerators, double memoryLimit) {
+    IdealDp(UnitGraph units, IdealLattice lattice, DeviceGroups devices) {
         this.lattice = lattice;
         this.graph = units.graph();
-        this.acceleratorKind = acceleratorKind;
         this.members = new int[units.size()][];
         for (int u = 0; u < units.size(); u++) {
             members[u] = units.members(u);
         }
-        this.cpuTime = units.computeTimes(hostKind);
-        this.acceleratorTime = units.computeTimes(acceleratorKind);
         this.memory = units.memoryBytes();
-        this.acceleratorAllowed = units.runsOn(acceleratorKind);
-        this.cpus = cpus;
-        this.accelerators = accelerators;
-        this.memoryLimit = memoryLimit;
-        this.width = accelerators + 1;
-        this.layers = (cpus + 1) * width;
+        this.groups = devices.size();
+        this.count = new int[groups];
+        this.memoryLimit = new double[groups];
+        this.host = new boolean[groups];
+        this.stride = new int[groups];
+        this.time = new double[groups][];
+        this.allowed = new boolean[groups][];
+        this.kindOf = new int[groups];
+        int layerCount = 1;
+        for (int g = 0; g < groups; g++) {
+            DeviceGroups.Group group = devices.get(g);
+            count[g] = group.size();
+            host[g] = group.host();
+            memoryLimit[g] = group.memoryLimit();
+            time[g] = units.computeTimes(group.kind());
+            allowed[g] = units.runsOn(group.kind());
+            stride[g] = layerCount;
+            layerCount *= count[g] + 1;
+            if (host[g]) {
+                kindOf[g] = -1;
+            } else {
+                if (!transferKinds.contains(group.kind())) {
+                    transferKinds.add(group.kind());
+                }
+                kindOf[g] = transferKinds.indexOf(group.kind());
+            }
+        }
+        this.layers = layerCount;
+        this.layersWith = new int[groups][];
+        for (int g = 0; g < groups; g++) {
+            List<Integer> with = new ArrayList<>();
+            for (int layer = 0; layer < layers; layer++) {
+                if (digit(layer, g) > 0) {
+                    with.add(layer);
+                }
+            }
+            layersWith[g] = with.stream().mapToInt(Integer::intValue).toArray();
+        }
     }
 
-    /** Whether the DP table of this lattice and device count fits in the allowed memory. */
-    static boolean fits(long ideals, int cpus, int accelerators) {
-        return ideals * (cpus + 1L) * (accelerators + 1L) <= MAX_TABLE_ENTRIES;
+    private int digit(int layer, int g) {
+        return layer / stride[g] % (count[g] + 1);
+    }
+
+    /** Number of layers of the DP table for these device groups. */
+    static long layers(DeviceGroups devices) {
+        long layers = 1;
+        for (DeviceGroups.Group g : devices.groups()) {
+            layers *= g.size() + 1L;
+        }
+        return layers;
+    }
+
+    /** Whether the DP table of this lattice and these devices fits in the allowed memory. */
+    static boolean fits(long ideals, DeviceGroups devices) {
+        return ideals * layers(devices) <= MAX_TABLE_ENTRIES;
     }
 
     /**
@@ -189,18 +237,22 @@ final class IdealDp {
         int layer = layers - 1;
         while (ideal != 0) {
             double entry = value[ideal * layers + layer];
-            if (layer % width > 0 && value[ideal * layers + layer - 1] == entry) {
-                layer -= 1;
-            } else if (layer >= width && value[ideal * layers + layer - width] == entry) {
-                layer -= width;
-            } else {
-                long found = walker.findStage(ideal, layer, entry);
-                int sub = (int) (found >>> 1);
-                boolean accelerator = (found & 1) == 1;
-                stages.add(new Stage(accelerator, lattice.difference(ideal, sub)));
-                ideal = sub;
-                layer -= accelerator ? 1 : width;
+            int unused = -1;
+            for (int g = 0; g < groups && unused < 0; g++) {
+                if (digit(layer, g) > 0 && value[ideal * layers + layer - stride[g]] == entry) {
+                    unused = g;
+                }
             }
+            if (unused >= 0) {
+                layer -= stride[unused];
+                continue;
+            }
+            long found = walker.findStage(ideal, layer, entry);
+            int sub = (int) (found / groups);
+            int group = (int) (found % groups);
+            stages.add(new Stage(group, lattice.difference(ideal, sub)));
+            ideal = sub;
+            layer -= stride[group];
         }
         Collections.reverse(stages);
         return stages;
@@ -208,19 +260,22 @@ final class IdealDp {
 
     /** One thread's scratch state: the downward walk from an ideal over its sub-ideals. */
     private final class Walker {
-        private final CrossingTransfers transfers = new CrossingTransfers(graph, acceleratorKind);
+        private final CrossingTransfers[] transfers;
+        private final int kinds;
         private final int[] stamp;
         private final int[] stIdeal;
         private final int[] stNext;
         private final int[] stUnit;
-        private final boolean[] stAccOk;
-        private final double[] stAcc;
-        private final double[] stCpu;
         private final double[] stMem;
+        /** Per depth and group: compute so far, and whether the group can still take the difference. */
+        private final double[] stTime;
+        private final boolean[] stOk;
+        /** Per depth and accelerator kind: transfers so far, and whether they are being tracked. */
         private final double[] stComm;
-        /** Best "last device is an accelerator" / "last device is a CPU core" value per layer. */
-        private final double[] bestAcc = new double[layers];
-        private final double[] bestCpu = new double[layers];
+        private final boolean[] stTracked;
+        private final double[] cost;
+        /** Best "last device is of group g" value per layer, at [g * layers + layer]. */
+        private final double[] best;
         long pairs;
         /** While recovering a back-link: the entry to match and where it is; NaN during the DP. */
         private double target = Double.NaN;
@@ -228,17 +283,24 @@ final class IdealDp {
         private long found;
 
         Walker(int ideals) {
+            kinds = transferKinds.size();
+            transfers = new CrossingTransfers[kinds];
+            for (int k = 0; k < kinds; k++) {
+                transfers[k] = new CrossingTransfers(graph, transferKinds.get(k));
+            }
             stamp = new int[ideals];
             Arrays.fill(stamp, -1);
             int depth = lattice.units() + 2;
             stIdeal = new int[depth];
             stNext = new int[depth];
             stUnit = new int[depth];
-            stAccOk = new boolean[depth];
-            stAcc = new double[depth];
-            stCpu = new double[depth];
             stMem = new double[depth];
-            stComm = new double[depth];
+            stTime = new double[depth * groups];
+            stOk = new boolean[depth * groups];
+            stComm = new double[depth * Math.max(1, kinds)];
+            stTracked = new boolean[depth * Math.max(1, kinds)];
+            cost = new double[groups];
+            best = new double[groups * layers];
         }
 
         void solveRange(AtomicInteger next, int end) {
@@ -248,8 +310,7 @@ final class IdealDp {
                     expired = true;
                     return;
                 }
-                Arrays.fill(bestAcc, INFINITE);
-                Arrays.fill(bestCpu, INFINITE);
+                Arrays.fill(best, INFINITE);
                 walk(ideal);
                 settle(ideal);
             }
@@ -257,7 +318,7 @@ final class IdealDp {
 
         /**
          * A sub-ideal J for which "the last device takes ideal minus J" gives exactly {@code entry}
-         * at {@code layer}: J * 2 + 1 for an accelerator, J * 2 for a CPU core.
+         * at {@code layer}: J * groups + the group of that device.
          */
         long findStage(int ideal, int layer, double entry) {
             Arrays.fill(stamp, -1);
@@ -277,18 +338,31 @@ final class IdealDp {
             stamp[ideal] = ideal;
             stIdeal[0] = ideal;
             stNext[0] = 0;
-            stAccOk[0] = accelerators > 0;
-            stAcc[0] = 0;
-            stCpu[0] = 0;
             stMem[0] = 0;
-            stComm[0] = 0;
+            for (int g = 0; g < groups; g++) {
+                stTime[g] = 0;
+                stOk[g] = count[g] > 0;
+            }
+            for (int k = 0; k < kinds; k++) {
+                stComm[k] = 0;
+                stTracked[k] = false;
+            }
+            for (int g = 0; g < groups; g++) {
+                if (kindOf[g] >= 0 && stOk[g]) {
+                    stTracked[kindOf[g]] = true;
+                }
+            }
             int sp = 1;
             while (sp > 0) {
                 int t = sp - 1;
                 int current = stIdeal[t];
                 if (stNext[t] == lattice.downCount(current)) {
-                    if (t > 0 && stAccOk[t]) {
-                        transfers.remove(members[stUnit[t]]);
+                    if (t > 0) {
+                        for (int k = 0; k < kinds; k++) {
+                            if (stTracked[t * kinds + k]) {
+                                transfers[k].remove(members[stUnit[t]]);
+                            }
+                        }
                     }
                     sp--;
                     continue;
@@ -300,64 +374,74 @@ final class IdealDp {
                 }
                 stamp[sub] = ideal;
                 int unit = lattice.downUnit(current, j);
-                double acc = stAcc[t] + acceleratorTime[unit];
-                double cpu = stCpu[t] + cpuTime[unit];
                 double mem = stMem[t] + memory[unit];
-                boolean accOk = stAccOk[t] && acceleratorAllowed[unit] && mem <= memoryLimit && acc <= upperBound;
-                boolean cpuOk = cpus > 0 && cpu <= upperBound;
-                if (!accOk && !cpuOk) {
-                    continue; // every smaller sub-ideal has even more compute on both kinds
+                boolean anyOk = false;
+                int here = sp * groups;
+                for (int g = 0; g < groups; g++) {
+                    double tg = stTime[t * groups + g] + time[g][unit];
+                    boolean ok = stOk[t * groups + g] && allowed[g][unit] && mem <= memoryLimit[g] && tg <= upperBound;
+                    stTime[here + g] = tg;
+                    stOk[here + g] = ok;
+                    anyOk |= ok;
                 }
-                double comm = accOk ? stComm[t] + transfers.add(members[unit]) : 0;
+                if (!anyOk) {
+                    continue; // every smaller sub-ideal has even more compute and memory on every group
+                }
+                for (int k = 0; k < kinds; k++) {
+                    stTracked[sp * kinds + k] = false;
+                }
+                for (int g = 0; g < groups; g++) {
+                    if (kindOf[g] >= 0 && stOk[here + g]) {
+                        stTracked[sp * kinds + kindOf[g]] = true;
+                    }
+                }
+                for (int k = 0; k < kinds; k++) {
+                    stComm[sp * kinds + k] = stTracked[sp * kinds + k]
+                            ? stComm[t * kinds + k] + transfers[k].add(members[unit]) : 0;
+                }
                 pairs++;
-                double accCost = accOk && acc + comm <= upperBound ? acc + comm : INFINITE;
-                double cpuCost = cpuOk ? cpu : INFINITE;
+                for (int g = 0; g < groups; g++) {
+                    double c = INFINITE;
+                    if (stOk[here + g]) {
+                        c = host[g] ? stTime[here + g] : stTime[here + g] + stComm[sp * kinds + kindOf[g]];
+                        c = c <= upperBound ? c : INFINITE;
+                    }
+                    cost[g] = c;
+                }
                 if (target == target) { // not NaN: recovering a back-link
-                    match(sub, accCost, cpuCost);
+                    match(sub);
                 } else {
-                    relax(sub, accCost, cpuCost);
+                    relax(sub);
                 }
                 stIdeal[sp] = sub;
                 stNext[sp] = 0;
                 stUnit[sp] = unit;
-                stAccOk[sp] = accOk;
-                stAcc[sp] = acc;
-                stCpu[sp] = cpu;
                 stMem[sp] = mem;
-                stComm[sp] = comm;
                 sp++;
             }
         }
 
-        /**
-         * Offers "the last device takes I minus sub" to every layer. Branch-free so that it
-         * vectorises; entries that make no sense (an accelerator in a layer without one) are
-         * ignored by {@link #settle}.
-         */
-        private void relax(int sub, double accCost, double cpuCost) {
+        /** Offers "the last device, of group g, takes I minus sub" to every layer with such a device. */
+        private void relax(int sub) {
             int base = sub * layers;
-            if (accCost < INFINITE) {
-                for (int layer = 1; layer < layers; layer++) {
-                    bestAcc[layer] = Math.min(bestAcc[layer], Math.max(value[base + layer - 1], accCost));
-                }
-            }
-            if (cpuCost < INFINITE) {
-                for (int layer = width; layer < layers; layer++) {
-                    bestCpu[layer] = Math.min(bestCpu[layer], Math.max(value[base + layer - width], cpuCost));
+            for (int g = 0; g < groups; g++) {
+                double c = cost[g];
+                if (c < INFINITE) {
+                    int offset = g * layers;
+                    int back = base - stride[g];
+                    for (int layer : layersWith[g]) {
+                        best[offset + layer] = Math.min(best[offset + layer], Math.max(value[back + layer], c));
+                    }
                 }
             }
         }
 
-        private void match(int sub, double accCost, double cpuCost) {
-            if (found >= 0) {
-                return;
-            }
-            if (targetLayer % width > 0 && accCost < INFINITE
-                    && Math.max(value[sub * layers + targetLayer - 1], accCost) == target) {
-                found = (long) sub * 2 + 1;
-            } else if (targetLayer >= width && cpuCost < INFINITE
-                    && Math.max(value[sub * layers + targetLayer - width], cpuCost) == target) {
-                found = (long) sub * 2;
+        private void match(int sub) {
+            for (int g = 0; g < groups && found < 0; g++) {
+                if (digit(targetLayer, g) > 0 && cost[g] < INFINITE
+                        && Math.max(value[sub * layers + targetLayer - stride[g]], cost[g]) == target) {
+                    found = (long) sub * groups + g;
+                }
             }
         }
 
@@ -365,14 +449,11 @@ final class IdealDp {
         private void settle(int ideal) {
             int base = ideal * layers;
             for (int layer = 1; layer < layers; layer++) {
-                boolean hasAccelerator = layer % width > 0;
-                boolean hasCpu = layer >= width;
                 double v = INFINITE;
-                if (hasAccelerator) {
-                    v = Math.min(bestAcc[layer], value[base + layer - 1]);
-                }
-                if (hasCpu) {
-                    v = Math.min(v, Math.min(bestCpu[layer], value[base + layer - width]));
+                for (int g = 0; g < groups; g++) {
+                    if (digit(layer, g) > 0) {
+                        v = Math.min(v, Math.min(best[g * layers + layer], value[base + layer - stride[g]]));
+                    }
                 }
                 if (v <= upperBound) {
                     value[base + layer] = v;

@@ -42,7 +42,7 @@ public abstract class IdealDpSolver implements PlacementSolver {
         long start = System.nanoTime();
         Deadline deadline = options.deadline();
         DeviceGroups groups = DeviceGroups.of(problem.devices());
-        UnitGraph units = Contraction.contract(problem.graph(), contraction, groups.memoryLimit());
+        UnitGraph units = Contraction.contract(problem.graph(), contraction, groups.smallestAcceleratorMemory());
         Map<String, Number> stats = new LinkedHashMap<>();
         stats.put("units", units.size());
         double lowerBound = MaxLoadLowerBound.of(units, groups);
@@ -62,7 +62,7 @@ public abstract class IdealDpSolver implements PlacementSolver {
         try {
             IdealLattice lattice = IdealLattice.enumerate(units, options.maxIdeals(), deadline, options.progress());
             stats.put("ideals", lattice.size());
-            if (!IdealDp.fits(lattice.size(), groups.cpus().size(), groups.accelerators().size())) {
+            if (!IdealDp.fits(lattice.size(), groups)) {
                 throw new IdealLimitExceededException(lattice.size());
             }
             double bound = chain.found() ? chain.value() * (1 + BOUND_SLACK) : IdealDp.INFINITE;
@@ -95,8 +95,7 @@ public abstract class IdealDpSolver implements PlacementSolver {
     }
 
     private static IdealDp dp(UnitGraph units, IdealLattice lattice, DeviceGroups groups) {
-        return new IdealDp(units, lattice, groups.hostKind(), groups.acceleratorKind(), groups.cpus().size(),
-                groups.accelerators().size(), groups.memoryLimit());
+        return new IdealDp(units, lattice, groups);
     }
 
     private Plan plan(PlacementProblem problem, DeviceGroups groups, UnitGraph units, IdealDp.Outcome outcome,
@@ -107,10 +106,9 @@ public abstract class IdealDpSolver implements PlacementSolver {
         }
         int[] deviceOf = new int[problem.graph().size()];
         List<Integer> order = new ArrayList<>();
-        int nextCpu = 0;
-        int nextAcc = 0;
+        int[] next = new int[groups.size()];
         for (IdealDp.Stage stage : outcome.stages()) {
-            Device device = stage.accelerator() ? groups.accelerators().get(nextAcc++) : groups.cpus().get(nextCpu++);
+            Device device = groups.get(stage.group()).devices().get(next[stage.group()]++);
             order.add(device.index());
             for (int unit : stage.units()) {
                 for (int node : units.members(unit)) {
@@ -126,12 +124,12 @@ public abstract class IdealDpSolver implements PlacementSolver {
     /** Everything on one device (a CPU if there is one): only when nothing better exists. */
     private Plan fallback(PlacementProblem problem, DeviceGroups groups, UnitGraph units, double lowerBound,
                           Map<String, Number> stats, long start, String note) {
-        Device device = groups.cpus().isEmpty() ? groups.accelerators().get(0) : groups.cpus().get(0);
+        Device device = groups.fallbackDevice();
         int[] deviceOf = new int[problem.graph().size()];
         Arrays.fill(deviceOf, device.index());
         Placement placement = new Placement(deviceOf, problem.devices().size());
         double load = org.pipeplan.cost.MaxLoadEvaluator.evaluate(problem, placement).maxLoad();
-        PlanStatus status = groups.cpus().isEmpty() ? PlanStatus.INFEASIBLE : PlanStatus.FEASIBLE;
+        PlanStatus status = groups.hostGroup() == null ? PlanStatus.INFEASIBLE : PlanStatus.FEASIBLE;
         return new Plan(problem.name(), name(), Objective.MAX_LOAD, load, Math.min(lowerBound, load), status, placement,
                 List.of(device.index()), seconds(start), stats, note);
     }

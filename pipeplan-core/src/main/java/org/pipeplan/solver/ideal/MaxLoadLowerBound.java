@@ -3,6 +3,7 @@ package org.pipeplan.solver.ideal;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.pipeplan.graph.DeviceKind;
 import org.pipeplan.graph.PlacementProblem;
 
 /**
@@ -10,7 +11,9 @@ import org.pipeplan.graph.PlacementProblem;
  * units may be cut between the accelerators and the CPU cores, transfers are ignored, and every
  * device gets at most T of work. The least such T is found by bisection: for a given T the CPU
  * cores best take the units whose CPU time is smallest relative to their accelerator time. The
- * bound is also at least the cheapest placement of the costliest unit.
+ * bound is also at least the cheapest placement of the costliest unit. With more than one group of
+ * accelerators (heterogeneous devices) the bound is the simpler one: every unit at its cheapest
+ * device, the total shared evenly by all devices.
  */
 public final class MaxLoadLowerBound {
 
@@ -19,10 +22,11 @@ public final class MaxLoadLowerBound {
     private MaxLoadLowerBound() {
     }
 
-    /** The bound for a problem whose devices are identical host cores and identical accelerators. */
+    /** The bound for a problem. */
     public static double of(PlacementProblem problem) {
         DeviceGroups groups = DeviceGroups.of(problem.devices());
-        UnitGraph units = Contraction.contract(problem.graph(), ContractionOptions.classesOnly(), groups.memoryLimit());
+        UnitGraph units = Contraction.contract(problem.graph(), ContractionOptions.classesOnly(),
+                groups.smallestAcceleratorMemory());
         return of(units, groups);
     }
 
@@ -32,12 +36,19 @@ public final class MaxLoadLowerBound {
      */
     public static double leastAcceleratorWork(PlacementProblem problem, double limit) {
         DeviceGroups groups = DeviceGroups.of(problem.devices());
-        UnitGraph units = Contraction.contract(problem.graph(), ContractionOptions.classesOnly(), groups.memoryLimit());
+        if (!groups.atMostOneOfEach()) {
+            return 0; // trivially valid
+        }
+        UnitGraph units = Contraction.contract(problem.graph(), ContractionOptions.classesOnly(),
+                groups.smallestAcceleratorMemory());
         Relaxation r = Relaxation.of(units, groups);
         return r == null ? Double.POSITIVE_INFINITY : r.acceleratorWork(limit);
     }
 
     static double of(UnitGraph units, DeviceGroups devices) {
+        if (!devices.atMostOneOfEach()) {
+            return cheapestEverywhere(units, devices);
+        }
         Relaxation r = Relaxation.of(units, devices);
         if (r == null) {
             return Double.POSITIVE_INFINITY; // a unit fits nowhere
@@ -59,6 +70,34 @@ public final class MaxLoadLowerBound {
             }
         }
         return lo; // proven infeasible below, so a valid bound
+    }
+
+    /** Every unit at its cheapest possible device, shared evenly; and at least the costliest unit there. */
+    private static double cheapestEverywhere(UnitGraph units, DeviceGroups devices) {
+        double[] mem = units.memoryBytes();
+        int groups = devices.size();
+        boolean[][] runs = new boolean[groups][];
+        double[][] time = new double[groups][];
+        for (int g = 0; g < groups; g++) {
+            runs[g] = units.runsOn(devices.get(g).kind());
+            time[g] = units.computeTimes(devices.get(g).kind());
+        }
+        double total = 0;
+        double largest = 0;
+        for (int u = 0; u < units.size(); u++) {
+            double cheapest = Double.POSITIVE_INFINITY;
+            for (int g = 0; g < groups; g++) {
+                if (devices.get(g).size() > 0 && runs[g][u] && mem[u] <= devices.get(g).memoryLimit()) {
+                    cheapest = Math.min(cheapest, time[g][u]);
+                }
+            }
+            if (cheapest == Double.POSITIVE_INFINITY) {
+                return Double.POSITIVE_INFINITY; // a unit fits nowhere
+            }
+            total += cheapest;
+            largest = Math.max(largest, cheapest);
+        }
+        return Math.max(largest, total / devices.deviceCount());
     }
 
     /** The fractional relaxation of one problem. */
@@ -83,11 +122,16 @@ public final class MaxLoadLowerBound {
         /** The relaxation, or null when some unit fits on no device. */
         static Relaxation of(UnitGraph units, DeviceGroups devices) {
             double[] mem = units.memoryBytes();
-            boolean[] accOk = units.runsOn(devices.acceleratorKind());
-            Relaxation r = new Relaxation(units.computeTimes(devices.hostKind()),
-                    units.computeTimes(devices.acceleratorKind()), devices.accelerators().size(), devices.cpus().size());
+            DeviceGroups.Group host = devices.hostGroup();
+            DeviceGroups.Group accs = devices.acceleratorGroup();
+            DeviceKind hostKind = host == null ? DeviceKind.CPU : host.kind();
+            DeviceKind accKind = accs == null ? DeviceKind.ACCELERATOR : accs.kind();
+            double memoryLimit = accs == null ? Double.POSITIVE_INFINITY : accs.memoryLimit();
+            boolean[] accOk = units.runsOn(accKind);
+            Relaxation r = new Relaxation(units.computeTimes(hostKind), units.computeTimes(accKind),
+                    accs == null ? 0 : accs.size(), host == null ? 0 : host.size());
             for (int u = 0; u < units.size(); u++) {
-                boolean onAcc = r.accelerators > 0 && accOk[u] && mem[u] <= devices.memoryLimit();
+                boolean onAcc = r.accelerators > 0 && accOk[u] && mem[u] <= memoryLimit;
                 boolean onCpu = r.cpus > 0;
                 if (!onAcc && !onCpu) {
                     return null;
