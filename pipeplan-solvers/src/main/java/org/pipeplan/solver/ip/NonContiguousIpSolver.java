@@ -27,6 +27,9 @@ import org.pipeplan.solver.ideal.UnitGraph;
  */
 public final class NonContiguousIpSolver extends ThroughputIpSolver {
 
+    /** Share of the search time the incumbent phase (CP-SAT on every worker) takes, given two or more workers. */
+    static final double INCUMBENT_PHASE_SHARE = 0.3;
+
     @Override
     public String name() {
         return "ip";
@@ -52,9 +55,11 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
 
     /**
      * Joins the units that no plan better than the warm start can separate ({@link CutDominance}),
-     * then searches with CP-SAT and, given two or more workers, SCIP on one of them at the same
-     * time: the better plan and the better bound win, and whichever proves optimality first stops
-     * the other.
+     * then searches with CP-SAT. Given two or more workers and a time limit, CP-SAT first runs alone
+     * on all of them for a share of the time (it finds good plans fastest that way), then CP-SAT and
+     * SCIP run side by side, SCIP on one worker with the best plan as its cutoff (its LP bound is
+     * the stronger on transformer graphs): the better plan and the better bound win, and whichever
+     * proves optimality first stops the other.
      */
     @Override
     protected Search search(PlacementProblem problem, SolverOptions options, Deadline deadline, Plan start,
@@ -67,14 +72,43 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
 
         StopSignal stopBoth = new StopSignal();
         try (AutoCloseable link = options.stop().onStop(stopBoth::requestStop)) {
-            Deadline shared = Deadline.in(deadline.remainingSeconds(), stopBoth);
             boolean portfolio = options.workers() >= 2;
+            AssignmentModel m = new AssignmentModel(problem, joined, options.objective(), scale, lowerBound, upperBound);
+            m.hint(start.placement());
+            List<Placement> candidates = new ArrayList<>();
+            Placement incumbent = start.placement();
+            double cutoff = upperBound;
+            double phaseBound = Double.NEGATIVE_INFINITY;
+            if (portfolio && Double.isFinite(deadline.remainingSeconds())) {
+                // incumbent phase: CP-SAT on every worker finds good plans sooner than a
+                // one-worker CP-SAT beside SCIP; SCIP then gets the better plan as its cutoff
+                CpSatSearch.Result first = CpSatSearch.run(m.model, options,
+                        Deadline.in(deadline.remainingSeconds() * INCUMBENT_PHASE_SHARE, stopBoth), options.workers(),
+                        "CP-SAT search (ip, incumbent phase)", scale);
+                stats.put("incumbentPhaseSeconds", first.seconds());
+                if (first.status() == CpSolverStatus.OPTIMAL || first.status() == CpSolverStatus.INFEASIBLE) {
+                    double bound = first.status() == CpSolverStatus.INFEASIBLE ? upperBound : scale.time(first.bound());
+                    return new Search(first.hasSolution() ? m.decode(first.solver()) : null, List.of(), bound, "OPTIMAL");
+                }
+                phaseBound = scale.time(first.bound());
+                if (first.hasSolution()) {
+                    Placement found = m.decode(first.solver());
+                    PlanEvaluation e = PlanEvaluation.of(problem, found);
+                    if (e.feasible() && e.value(options.objective()) < cutoff) {
+                        candidates.add(found);
+                        cutoff = e.value(options.objective());
+                        incumbent = found;
+                        m.hint(found);
+                    }
+                }
+            }
+            Deadline shared = Deadline.in(deadline.remainingSeconds(), stopBoth);
             Future<ScipAssignmentModel.Result> scip = null;
             ExecutorService thread = null;
             ScipAssignmentModel mip = null;
             if (portfolio) {
-                mip = new ScipAssignmentModel(problem, joined, options.objective(), lowerBound, upperBound);
-                mip.hint(start.placement());
+                mip = new ScipAssignmentModel(problem, joined, options.objective(), lowerBound, cutoff);
+                mip.hint(incumbent);
                 ScipAssignmentModel running = mip;
                 double seconds = deadline.remainingSeconds();
                 thread = Executors.newSingleThreadExecutor(r -> {
@@ -91,14 +125,12 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                     return result;
                 });
             }
-            AssignmentModel m = new AssignmentModel(problem, joined, options.objective(), scale, lowerBound, upperBound);
-            m.hint(start.placement());
             CpSatSearch.Result r = CpSatSearch.run(m.model, options, shared, portfolio ? options.workers() - 1
                     : options.workers(), "CP-SAT search (ip)", scale);
             stats.put("cpSatSeconds", r.seconds());
 
-            List<Placement> candidates = new ArrayList<>();
-            double bound = r.status() == CpSolverStatus.INFEASIBLE ? upperBound : scale.time(r.bound());
+            double bound = Math.max(phaseBound,
+                    r.status() == CpSolverStatus.INFEASIBLE ? cutoff : scale.time(r.bound()));
             String status = "CP-SAT " + r.status().name();
             if (r.hasSolution()) {
                 candidates.add(m.decode(r.solver()));
@@ -108,7 +140,7 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                 ScipAssignmentModel.Result s = scip.get();
                 thread.shutdownNow();
                 status += ", SCIP " + s.status();
-                bound = Math.max(bound, Math.min(upperBound, s.bound()));
+                bound = Math.max(bound, Math.min(cutoff, s.bound()));
                 if (s.placement() != null) {
                     candidates.add(s.placement());
                 }
