@@ -111,11 +111,9 @@ final class RunCommand implements Callable<Integer> {
             w.println("note: random weights for " + staged.weights().randomTensors() + " initializers without data");
         }
         TextTable t = new TextTable("stage", "device", "nodes", "predicted ms", "measured ms", "error", "busy");
-        double predictedMax = 0;
         for (StageModel s : stages) {
             double predicted = staged.predictedMs(s);
             double measured = pipeline.busyMsPerSample().get(s.index());
-            predictedMax = Math.max(predictedMax, predicted);
             t.row(s.index(), s.device(), s.nodes().size(), TextTable.num(predicted, 4), TextTable.num(measured, 4),
                     TextTable.num(100 * (predicted - measured) / measured, 3) + "%",
                     TextTable.num(100 * pipeline.utilisation(s.index()), 3) + "%");
@@ -123,8 +121,9 @@ final class RunCommand implements Callable<Integer> {
         w.println();
         w.print(t.render());
         w.println();
-        w.printf("throughput  predicted %.2f samples/s  measured %.2f samples/s  (error %+.1f%%)%n", 1000 / predictedMax,
-                pipeline.throughput(), 100 * (1000 / predictedMax - pipeline.throughput()) / pipeline.throughput());
+        double predictedThroughput = predictedThroughput(staged);
+        w.printf("throughput  predicted %.2f samples/s  measured %.2f samples/s  (error %+.1f%%)%n", predictedThroughput,
+                pipeline.throughput(), 100 * (predictedThroughput - pipeline.throughput()) / pipeline.throughput());
         w.printf("latency     predicted %.3f ms  measured one sample at a time: mean %.3f ms, median %.3f ms, p95 %.3f ms%n",
                 predictedLatency(staged), alone.latencyMeanMs(), alone.latencyP50Ms(), alone.latencyP95Ms());
         w.printf("            with the pipeline full (queueing included): mean %.3f ms, p95 %.3f ms%n",
@@ -138,6 +137,11 @@ final class RunCommand implements Callable<Integer> {
             w.println("saved to " + out);
         }
         return 0;
+    }
+
+    /** Samples per second of the slowest stage's predicted time (ms). */
+    private static double predictedThroughput(StagedModel staged) {
+        return 1000 / staged.stages().stream().mapToDouble(staged::predictedMs).max().orElse(Double.NaN);
     }
 
     /** A sample goes through the stages one after another: the sum of their predicted times. */
@@ -171,7 +175,6 @@ final class RunCommand implements Callable<Integer> {
         root.put("graphOptimization", level.name().toLowerCase());
         root.put("samples", samples);
         root.put("unit", "ms");
-        double predictedMax = 0;
         ArrayNode stages = root.putArray("stages");
         for (StageModel s : staged.stages()) {
             ObjectNode o = stages.addObject();
@@ -181,7 +184,6 @@ final class RunCommand implements Callable<Integer> {
             o.put("predictedMs", staged.predictedMs(s));
             o.put("measuredMs", pipeline.busyMsPerSample().get(s.index()));
             o.put("utilisation", pipeline.utilisation(s.index()));
-            predictedMax = Math.max(predictedMax, staged.predictedMs(s));
         }
         ObjectNode measured = root.putObject("measured");
         measured.put("throughput", pipeline.throughput());
@@ -192,7 +194,7 @@ final class RunCommand implements Callable<Integer> {
         measured.put("loadedLatencyP95Ms", pipeline.latencyP95Ms());
         measured.put("seconds", pipeline.seconds());
         ObjectNode predicted = root.putObject("predicted");
-        predicted.put("throughput", 1000 / predictedMax);
+        predicted.put("throughput", predictedThroughput(staged));
         predicted.put("latencyMs", predictedLatency(staged));
         if (whole != null) {
             ObjectNode w = root.putObject("wholeModel");
