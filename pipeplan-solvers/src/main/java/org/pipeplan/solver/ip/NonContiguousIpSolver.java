@@ -101,6 +101,14 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                         m.hint(found);
                     }
                 }
+                // a better plan forbids more cuts: the second phase may work on fewer units
+                UnitGraph rejoined = CutDominance.join(problem, units, cutoff);
+                if (rejoined.size() < joined.size()) {
+                    joined = rejoined;
+                    m = new AssignmentModel(problem, joined, options.objective(), scale, lowerBound, cutoff);
+                    m.hint(incumbent);
+                }
+                stats.put("joinedUnitsAfterPhase", joined.size());
             }
             Deadline shared = Deadline.in(deadline.remainingSeconds(), stopBoth);
             Future<ScipAssignmentModel.Result> scip = null;
