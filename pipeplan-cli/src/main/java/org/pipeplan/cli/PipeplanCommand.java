@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
         description = {"Splits a DNN operator graph over accelerators and CPU cores for the best pipeline "
             + "throughput, proves how good the split is, and checks any split against the cost model."},
         subcommands = {PlanCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class,
-            ProfileCommand.class, SplitCommand.class, RunCommand.class, ExportCommand.class, CommandLine.HelpCommand.class},
+            ProfileCommand.class, SplitCommand.class, RunCommand.class, ExportCommand.class, SimulateCommand.class,
+            ReportCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 success; 1 bad input; 2 bad usage; 3 no feasible plan, or an infeasible "
             + "plan given to evaluate; 4 split --check found a difference; 70 internal error. Set PIPEPLAN_DEBUG=1 to see stack traces."})
 public final class PipeplanCommand implements Runnable {
@@ -35,7 +36,7 @@ public final class PipeplanCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: plan, evaluate, compare, bench, profile, split, run or export");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: plan, evaluate, compare, bench, profile, split, run, export, simulate or report");
     }
 
     public static void main(String[] args) {
@@ -59,7 +60,7 @@ public final class PipeplanCommand implements Runnable {
                 ex.printStackTrace(err);
             }
             if (ex instanceof InputException || ex instanceof UnsupportedProblemException
-                    || ex instanceof IllegalArgumentException) {
+                    || ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
                 err.println("pipeplan: error: " + ex.getMessage());
                 return EXIT_INPUT;
             }

@@ -18,45 +18,28 @@ class CliTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
+    private static final Path TRAINING = Cli.root().resolve("examples/bert24_training.json");
+    private static final Path INFERENCE = Cli.root().resolve("examples/bert24_inference.json");
+
+    private static Cli.Run run(String... args) {
+        return Cli.run(args);
     }
 
-    private static Path root() {
-        Path d = Path.of("").toAbsolutePath();
-        while (d != null && !Files.isDirectory(d.resolve("examples"))) {
-            d = d.getParent();
-        }
-        return d;
-    }
-
-    private static final Path TRAINING = root().resolve("examples/bert24_training.json");
-    private static final Path INFERENCE = root().resolve("examples/bert24_inference.json");
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = PipeplanCommand.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static void assertCleanError(Run r, int code, String message) {
-        assertEquals(code, r.code(), r.out() + r.err());
-        assertTrue(r.err().contains(message), r.err());
-        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
-        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r.err());
+    private static void assertCleanError(Cli.Run r, int code, String message) {
+        Cli.assertCleanError(r, code, message);
     }
 
     @Test
     void planPrintsTheOptimalSplitAndSavesIt() {
         Path plan = dir.resolve("out/plan.json");
-        Run r = run("plan", TRAINING.toString(), "-q", "--show-nodes", "-o", plan.toString());
+        Cli.Run r = run("plan", TRAINING.toString(), "-q", "--show-nodes", "-o", plan.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("solver dp: OPTIMAL  max-load 41.7458125"), r.out());
         assertTrue(r.out().contains("acc5"), r.out());
         assertTrue(r.out().contains("plan written to"), r.out());
         assertTrue(Files.isRegularFile(plan));
 
-        Run e = run("evaluate", TRAINING.toString(), "--plan", plan.toString());
+        Cli.Run e = run("evaluate", TRAINING.toString(), "--plan", plan.toString());
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("max-load 41.7458125"), e.out());
         assertTrue(e.out().contains("contiguous yes  feasible yes"), e.out());
@@ -64,7 +47,7 @@ class CliTest {
 
     @Test
     void planHonoursDeviceOverrides() {
-        Run r = run("plan", INFERENCE.toString(), "-q", "-k", "2", "-l", "0", "--memory", "16GiB");
+        Cli.Run r = run("plan", INFERENCE.toString(), "-q", "-k", "2", "-l", "0", "--memory", "16GiB");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("2 accelerators x 16.00 GiB, 0 CPU cores"), r.out());
         assertFalse(r.out().contains("acc2"));
@@ -72,7 +55,7 @@ class CliTest {
 
     @Test
     void evaluateReadsTheExpertSplitAndExtendsItToTraining() {
-        Run r = run("evaluate", TRAINING.toString(), "--plan", root().resolve("examples/human-experts/bert24_inference_expert.json").toString());
+        Cli.Run r = run("evaluate", TRAINING.toString(), "--plan", Cli.root().resolve("examples/human-experts/bert24_inference_expert.json").toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("max-load 49.40490625"), r.out());
     }
@@ -81,14 +64,14 @@ class CliTest {
     void evaluateOfAnInfeasiblePlanSaysSoAndExitsWith3() {
         Path plan = dir.resolve("plan.json");
         assertEquals(0, run("plan", INFERENCE.toString(), "-q", "-o", plan.toString()).code());
-        Run r = run("evaluate", INFERENCE.toString(), "--plan", plan.toString(), "--memory", "1000");
+        Cli.Run r = run("evaluate", INFERENCE.toString(), "--plan", plan.toString(), "--memory", "1000");
         assertEquals(3, r.code());
         assertTrue(r.out().contains("INFEASIBLE: device acc"), r.out());
     }
 
     @Test
     void compareListsEverySolverBaselineAndTheExpert() {
-        Run r = run("compare", TRAINING.toString(), "-q");
+        Cli.Run r = run("compare", TRAINING.toString(), "-q");
         assertEquals(0, r.code(), r.err());
         for (String method : new String[] {"dp", "linear", "pipedream", "single", "local-search", "expert"}) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(method + " ")), method + " in\n" + r.out());
@@ -108,7 +91,7 @@ class CliTest {
                 | LayerGraphs/bert24_inference | 32 | 17.78990625 |
                 | LayerGraphs/bert24_training | 64 | 41.7458125 |
                 """);
-        Run r = run("bench", dir.resolve("data").toString(), "-q");
+        Cli.Run r = run("bench", dir.resolve("data").toString(), "-q");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("LayerGraphs/bert24_training"), r.out());
         assertTrue(r.out().contains("dp: proven optimal 2/2"), r.out());
@@ -132,7 +115,7 @@ class CliTest {
 
     @Test
     void usageErrorsExitWith2() {
-        Run r = run("plan");
+        Cli.Run r = run("plan");
         assertEquals(2, r.code());
         assertTrue(r.err().contains("Missing required parameter"), r.err());
         assertEquals(2, run("plan", TRAINING.toString(), "--memory", "lots").code());
@@ -140,11 +123,11 @@ class CliTest {
 
     @Test
     void helpDescribesEveryCommand() {
-        Run r = run("--help");
+        Cli.Run r = run("--help");
         assertEquals(0, r.code());
         for (String c : new String[] {"plan", "evaluate", "compare", "bench"}) {
             assertTrue(r.out().contains(c), r.out());
-            Run sub = run(c, "--help");
+            Cli.Run sub = run(c, "--help");
             assertEquals(0, sub.code());
             assertTrue(sub.out().contains("Usage: pipeplan " + c), sub.out());
         }

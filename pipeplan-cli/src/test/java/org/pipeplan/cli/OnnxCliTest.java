@@ -24,23 +24,12 @@ class OnnxCliTest {
 
     private Path model;
 
-    private record Run(int code, String out, String err) {
+    private static Cli.Run run(String... args) {
+        return Cli.run(args);
     }
 
-    /** Runs the command line; empty arguments are left out. */
-    private static Run run(String... args) {
-        args = java.util.Arrays.stream(args).filter(a -> !a.isEmpty()).toArray(String[]::new);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = PipeplanCommand.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private static void assertCleanError(Run r, String message) {
-        assertEquals(PipeplanCommand.EXIT_INPUT, r.code(), r.out() + r.err());
-        assertTrue(r.err().contains(message), r.err());
-        assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
-        assertFalse(r.err().contains("Exception") || r.err().contains("\tat "), "no stack trace: " + r.err());
+    private static void assertCleanError(Cli.Run r, String message) {
+        Cli.assertCleanError(r, PipeplanCommand.EXIT_INPUT, message);
     }
 
     @BeforeEach
@@ -51,20 +40,20 @@ class OnnxCliTest {
     @Test
     void profilePlanSplitExportAndRunWorkTogether() throws IOException {
         Path times = dir.resolve("tiny.times.json");
-        Run p = run("profile", model.toString(), "--runs", "3", "--warmup", "1", "-o", times.toString());
+        Cli.Run p = run("profile", model.toString(), "--runs", "3", "--warmup", "1", "-o", times.toString());
         assertEquals(0, p.code(), p.err());
         JsonNode t = new ObjectMapper().readTree(times.toFile());
         assertEquals("pipeplan-node-times", t.get("format").asText());
         assertEquals(7, t.get("nodes").size());
 
         Path plan = dir.resolve("plan.json");
-        Run r = run("plan", model.toString(), "--devices", "cpu-core:2", "--node-times", times.toString(), "-q",
+        Cli.Run r = run("plan", model.toString(), "--devices", "cpu-core:2", "--node-times", times.toString(), "-q",
                 "-o", plan.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("solver dp: OPTIMAL"), r.out());
 
         Path stages = dir.resolve("stages");
-        Run s = run("split", model.toString(), "--devices", "cpu-core:2", "--plan", plan.toString(), "-o",
+        Cli.Run s = run("split", model.toString(), "--devices", "cpu-core:2", "--plan", plan.toString(), "-o",
                 stages.toString(), "--check");
         assertEquals(0, s.code(), s.out() + s.err());
         assertTrue(s.out().contains("check: output y (8 values)"), s.out());
@@ -73,12 +62,12 @@ class OnnxCliTest {
         JsonNode modules = new ObjectMapper().readTree(stages.resolve("modules.json").toFile());
         assertEquals("pipeplan-module-split", modules.get("format").asText());
 
-        Run e = run("export", model.toString(), "--devices", "cpu-core:2", "--plan", plan.toString(), "--format", "torch");
+        Cli.Run e = run("export", model.toString(), "--devices", "cpu-core:2", "--plan", plan.toString(), "--format", "torch");
         assertEquals(0, e.code(), e.err());
         assertTrue(e.out().contains("SplitPoint.BEGINNING"), e.out());
 
         Path report = dir.resolve("run.json");
-        Run x = run("run", model.toString(), "--devices", "cpu-core:2", "--node-times", times.toString(), "--plan",
+        Cli.Run x = run("run", model.toString(), "--devices", "cpu-core:2", "--node-times", times.toString(), "--plan",
                 plan.toString(), "--samples", "20", "--warmup", "2", "-q", "-o", report.toString());
         assertEquals(0, x.code(), x.err());
         assertTrue(x.out().contains("predicted") && x.out().contains("measured"), x.out());
@@ -93,7 +82,7 @@ class OnnxCliTest {
         Path bare = TinyModels.write(dir, "bare.graph.onnx", TinyModels.Weights.NONE);
         Path plan = dir.resolve("bare-plan.json");
         assertEquals(0, run("plan", bare.toString(), "--devices", "cpu-core:3", "-q", "-o", plan.toString()).code());
-        Run s = run("split", bare.toString(), "--devices", "cpu-core:3", "--plan", plan.toString(), "-o",
+        Cli.Run s = run("split", bare.toString(), "--devices", "cpu-core:3", "--plan", plan.toString(), "-o",
                 dir.resolve("bare-stages").toString(), "--check");
         assertEquals(0, s.code(), s.out() + s.err());
         assertTrue(s.out().contains("random weights"), s.out());
@@ -105,13 +94,13 @@ class OnnxCliTest {
         String devices = "v100-16gb:1,t4-16gb:1,cpu-core:1";
         for (String training : new String[] {"", "--training"}) {
             Path plan = dir.resolve("hetero" + training + ".json");
-            Run dp = run("plan", model.toString(), "--devices", devices, "-q", "-o", plan.toString(), training);
+            Cli.Run dp = run("plan", model.toString(), "--devices", devices, "-q", "-o", plan.toString(), training);
             assertEquals(0, dp.code(), dp.err());
             assertTrue(dp.out().contains("1 x v100-16gb") && dp.out().contains("1 x t4-16gb"), dp.out());
             assertTrue(dp.out().contains("solver dp: OPTIMAL"), dp.out());
-            Run e = run("evaluate", model.toString(), "--devices", devices, "--plan", plan.toString(), training);
+            Cli.Run e = run("evaluate", model.toString(), "--devices", devices, "--plan", plan.toString(), training);
             assertEquals(0, e.code(), e.err());
-            Run ip = run("plan", model.toString(), "--devices", devices, "--solver", "ip", "--time-limit", "20", "-q", training);
+            Cli.Run ip = run("plan", model.toString(), "--devices", devices, "--solver", "ip", "--time-limit", "20", "-q", training);
             assertEquals(0, ip.code(), ip.err());
         }
     }

@@ -1,0 +1,43 @@
+package org.pipeplan.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.pipeplan.cost.PlanEvaluation;
+import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.io.PlanFileReader;
+import org.pipeplan.plan.Objective;
+import org.pipeplan.plan.Placement;
+import org.pipeplan.plan.Plan;
+import org.pipeplan.plan.PlanStatus;
+import org.pipeplan.solver.PlacementSolver;
+import org.pipeplan.solver.Solvers;
+import picocli.CommandLine.Option;
+
+/** The plan a command works on: read from --plan, or found by a solver. */
+final class PlanSource {
+
+    @Option(names = {"-p", "--plan"}, paramLabel = "PLAN.json",
+            description = "The plan (or reference-format split) to use; without it, a solver finds one.")
+    Path planFile;
+
+    @Option(names = {"-s", "--solver"}, defaultValue = "dp", completionCandidates = SolverNames.class,
+            description = "Solver that finds the plan when --plan is not given (default: ${DEFAULT-VALUE}).")
+    String solver;
+
+    Plan obtain(PlacementProblem problem, SolverSettings settings, boolean quiet) {
+        if (planFile != null) {
+            Placement placement = PlanFileReader.read(planFile, problem);
+            PlanEvaluation e = PlanEvaluation.of(problem, placement);
+            return new Plan(problem.name(), "given (" + planFile.getFileName() + ")", Objective.MAX_LOAD, e.loads().maxLoad(),
+                    Double.NaN, e.feasible() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE, placement,
+                    e.loads().contiguity().pipelineOrder(), 0, Map.of(), "");
+        }
+        PlacementSolver chosen = Solvers.byName(solver);
+        Objective objective = settings.objective();
+        if (!chosen.objectives().contains(objective)) {
+            throw new IllegalArgumentException("solver " + solver + " does not minimise " + objective.label()
+                    + "; solvers that do: " + String.join(", ", Solvers.supporting(objective)));
+        }
+        return chosen.solve(problem, settings.options(TerminalProgress.forTerminal(quiet)));
+    }
+}

@@ -1,0 +1,127 @@
+package org.pipeplan.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.pipeplan.cost.PlanEvaluation;
+import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.plan.Plan;
+import org.pipeplan.report.ComparisonRow;
+import org.pipeplan.report.HtmlReport;
+import org.pipeplan.report.PngCharts;
+import org.pipeplan.report.ReportInput;
+import org.pipeplan.report.RunMeasurement;
+import org.pipeplan.report.RunMeasurementReader;
+import org.pipeplan.sim.PipelineSimulator;
+import org.pipeplan.sim.SimulationResult;
+import org.pipeplan.solver.PlacementSolver;
+import org.pipeplan.solver.SolverOptions;
+import org.pipeplan.solver.Solvers;
+import org.pipeplan.solver.UnsupportedProblemException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "report", mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        description = {"Writes a self-contained HTML report of a plan (and PNG charts with --png).",
+            "The report holds the plan summary, per-device load and memory bars against limits, a Gantt chart of the "
+                + "simulated schedule, the operator graph coloured by device (coarsened when large), a table of other "
+                + "solvers and baselines on the same graph, and predicted against measured figures when --run gives "
+                + "the output of pipeplan run. It needs no network to view."})
+final class ReportCommand implements Callable<Integer> {
+
+    static final List<String> DEFAULT_COMPARISON = List.of("dp", "linear", "pipedream", "single", "local-search");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProblemOptions problemOptions;
+
+    @Mixin
+    PlanSource planSource;
+
+    @Mixin
+    SolverSettings settings;
+
+    @Mixin
+    SimulationSettings simulation;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "REPORT.html", defaultValue = "pipeplan-report.html",
+            description = "Where to write the report (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--png", paramLabel = "DIR", description = "Also write the charts as PNG files into this folder.")
+    Path pngFolder;
+
+    @Option(names = "--compare", split = ",", paramLabel = "NAME",
+            description = "Solvers and baselines for the comparison table, or none (default: dp, linear, pipedream, single, local-search).")
+    List<String> compare;
+
+    @Option(names = "--run", paramLabel = "RUN.json", description = "Measurements of the plan from pipeplan run --out.")
+    Path runFile;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        PrintWriter w = spec.commandLine().getOut();
+        PlacementProblem problem = problemOptions.load();
+        RunMeasurement run = runFile == null ? null : RunMeasurementReader.read(runFile);
+        List<String> methods = compare == null ? DEFAULT_COMPARISON
+                : compare.size() == 1 && compare.get(0).equals("none") ? List.of() : compare;
+        methods.forEach(Solvers::byName); // unknown names fail before any work
+        var simOptions = simulation.options(problem);
+        Plan plan = planSource.obtain(problem, settings, quiet);
+        PlanEvaluation evaluation = PlanEvaluation.of(problem, plan.placement());
+        SimulationResult sim = PipelineSimulator.simulate(problem, plan.placement(), simOptions);
+        List<ComparisonRow> rows = compare(problem, methods);
+        ReportInput input = new ReportInput(problem, plan, evaluation, sim, rows, run);
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(out, HtmlReport.render(input), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
+        w.println("report written to " + out);
+        if (pngFolder != null) {
+            for (Path p : PngCharts.write(input, pngFolder)) {
+                w.println("chart written to " + p);
+            }
+        }
+        return evaluation.feasible() ? 0 : PipeplanCommand.EXIT_INFEASIBLE;
+    }
+
+    private List<ComparisonRow> compare(PlacementProblem problem, List<String> methods) {
+        List<ComparisonRow> rows = new ArrayList<>();
+        SolverOptions options = settings.options(TerminalProgress.forTerminal(quiet));
+        for (String name : methods) {
+            PlacementSolver solver = Solvers.byName(name);
+            SolverOptions own = solver.objectives().contains(options.objective()) ? options
+                    : options.withObjective(solver.objectives().iterator().next());
+            Plan p;
+            try {
+                p = solver.solve(problem, own);
+            } catch (UnsupportedProblemException e) {
+                continue; // not applicable to this graph (the compare command lists why)
+            }
+            PlanEvaluation e = PlanEvaluation.of(problem, p.placement());
+            rows.add(new ComparisonRow(name, p.status().name(), e.loads().maxLoad(), e.latency().latency(),
+                    p.lowerBound(), p.gap(), e.loads().contiguity().contiguous(), e.feasible(), p.seconds()));
+        }
+        return rows;
+    }
+}

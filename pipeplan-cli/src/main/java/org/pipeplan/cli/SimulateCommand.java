@@ -1,0 +1,89 @@
+package org.pipeplan.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import org.pipeplan.cost.PlanEvaluation;
+import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.plan.Plan;
+import org.pipeplan.sim.DeviceActivity;
+import org.pipeplan.sim.PipelineSimulator;
+import org.pipeplan.sim.SimulationOptions;
+import org.pipeplan.sim.SimulationResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "simulate", mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        description = {"Simulates a plan running as a pipeline, event by event.",
+            "Micro-batches flow through the devices: plain streaming for inference, GPipe or 1F1B for training; "
+                + "transfers use the devices' links (optionally overlapping compute, sharing one link, with latency); "
+                + "devices may be replicated. Prints the simulated throughput against the max-load model's, latency "
+                + "alone and under load, the bubble, and per device its busy time, utilisation and peak memory "
+                + "(operators plus tensors in flight, stashed activations among them)."})
+final class SimulateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProblemOptions problemOptions;
+
+    @Mixin
+    PlanSource planSource;
+
+    @Mixin
+    SolverSettings settings;
+
+    @Mixin
+    SimulationSettings simulation;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        PrintWriter w = spec.commandLine().getOut();
+        PlacementProblem problem = problemOptions.load();
+        SimulationOptions options = simulation.options(problem);
+        w.println(PlanPrinter.describe(problem));
+        Plan plan = planSource.obtain(problem, settings, quiet);
+        PlanEvaluation evaluation = PlanEvaluation.of(problem, plan.placement());
+        w.println("plan " + plan.solver() + ": " + PlanPrinter.metrics(problem, evaluation));
+        SimulationResult r = PipelineSimulator.simulate(problem, plan.placement(), options);
+        w.println();
+        w.println(describe(r));
+        w.println();
+        TextTable t = new TextTable("device", ">replicas", ">compute/sample", ">transfers/sample", ">utilisation",
+                ">memory (model)", ">in flight (peak)", ">stashed (peak)", ">limit");
+        for (DeviceActivity d : r.devices()) {
+            t.row(d.device().name(), d.replicas(), TextTable.num(d.computeBusy()), TextTable.num(d.transferBusy()),
+                    TextTable.percent(d.utilisation()), TextTable.bytes(d.modelMemory()), TextTable.bytes(d.peakInFlight()),
+                    TextTable.bytes(d.peakStashed()), d.memoryExceeded() ? "OVER " + TextTable.bytes(d.device().memoryLimit())
+                            : TextTable.bytes(d.device().memoryLimit()));
+        }
+        w.print(t.render());
+        if (!r.note().isEmpty()) {
+            w.println(r.note());
+        }
+        PlanPrinter.printProblems(w, evaluation);
+        return evaluation.feasible() ? 0 : PipeplanCommand.EXIT_INFEASIBLE;
+    }
+
+    static String describe(SimulationResult r) {
+        SimulationOptions o = r.options();
+        String setup = o.schedule().label() + (o.schedule().training()
+                ? ", " + o.microBatches() + " micro-batches x " + o.miniBatches() + " mini-batches"
+                : ", " + o.samples() + " samples") + (o.overlapTransfers() ? ", overlapping transfers" : "")
+                + (o.sharedLink() ? ", shared link" : "") + (o.linkLatency() > 0 ? ", link latency " + TextTable.num(o.linkLatency()) : "");
+        return "simulated " + setup + "\n"
+                + "throughput  simulated " + TextTable.num(r.throughput(), 6) + "  model " + TextTable.num(r.analyticThroughput(), 6)
+                + "  (simulated/model " + String.format(java.util.Locale.ROOT, "%.4f", r.agreement()) + ")\n"
+                + "latency     alone " + TextTable.num(r.latencyAlone()) + "  under load mean " + TextTable.num(r.latencyMean())
+                + "  p95 " + TextTable.num(r.latencyP95()) + "\n"
+                + "bubble      " + TextTable.percent(r.bubbleFraction()) + " idle on the devices used (window "
+                + TextTable.num(r.windowStart()) + " to " + TextTable.num(r.windowEnd()) + ")";
+    }
+}
