@@ -229,29 +229,32 @@ public final class PipelineSimulator {
     }
 
     /**
-     * 1F1B in-flight limits: p - i micro-batches at pipeline position i. Devices are ranked by
-     * their first forward operator in topological order, which is the pipeline order for
-     * contiguous plans.
+     * 1F1B in-flight limits: p - i micro-batches at pipeline position i. A contiguous plan's
+     * positions are its pipeline order; otherwise devices are ranked by the mean topological
+     * position of their forward operators (a device holding only a weight that is read early is
+     * not the first stage for that).
      */
     private int[] pipelineCaps() {
-        int[] firstForward = new int[deviceCount];
-        Arrays.fill(firstForward, Integer.MAX_VALUE);
-        int[] order = problem.graph().topologicalOrder();
-        int[] rank = new int[order.length];
-        for (int i = 0; i < order.length; i++) {
-            rank[order[i]] = i;
-        }
-        for (int d = 0; d < deviceCount; d++) {
-            for (int t : forwardOn[d]) {
-                firstForward[d] = Math.min(firstForward[d], rank[tpl.node[t]]);
+        List<Integer> order = MaxLoadEvaluator.evaluate(problem, placement).contiguity().pipelineOrder();
+        if (order.isEmpty()) {
+            int[] topo = problem.graph().topologicalOrder();
+            int[] rank = new int[topo.length];
+            for (int i = 0; i < topo.length; i++) {
+                rank[topo[i]] = i;
             }
+            double[] mean = new double[deviceCount];
+            for (int d = 0; d < deviceCount; d++) {
+                for (int t : forwardOn[d]) {
+                    mean[d] += (double) rank[tpl.node[t]] / forwardOn[d].length;
+                }
+            }
+            order = java.util.stream.IntStream.range(0, deviceCount).filter(d -> forwardOn[d].length > 0).boxed()
+                    .sorted((a, b) -> Double.compare(mean[a], mean[b])).toList();
         }
-        Integer[] used = java.util.stream.IntStream.range(0, deviceCount).filter(d -> forwardOn[d].length > 0)
-                .boxed().sorted((a, b) -> Integer.compare(firstForward[a], firstForward[b])).toArray(Integer[]::new);
         int[] caps = new int[deviceCount];
         Arrays.fill(caps, 1);
-        for (int i = 0; i < used.length; i++) {
-            caps[used[i]] = used.length - i;
+        for (int i = 0; i < order.size(); i++) {
+            caps[order.get(i)] = order.size() - i;
         }
         return caps;
     }

@@ -52,4 +52,18 @@ class SharedSimulationTest {
             previous = r.throughput();
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void oneFOneBKeepsGpipesSpeedWithAFractionOfItsStash() {
+        PlacementProblem p = load("OperatorGraphs/bert_l-3_training");
+        Plan plan = new ExactDpSolver().solve(p, SolverOptions.defaults());
+        SimulationOptions options = SimulationOptions.defaults(Schedule.GPIPE).withMicroBatches(32).withMiniBatches(2);
+        SimulationResult gpipe = PipelineSimulator.simulate(p, plan.placement(), options);
+        SimulationResult oneF = PipelineSimulator.simulate(p, plan.placement(), options.withSchedule(Schedule.ONE_F_ONE_B));
+        assertEquals(gpipe.throughput(), oneF.throughput(), 0.01 * gpipe.throughput());
+        for (int d = 0; d < 3; d++) {
+            // at most p - i micro-batches in flight instead of all 32
+            assertTrue(oneF.devices().get(d).peakStashed() * 4 < gpipe.devices().get(d).peakStashed(), "device " + d);
+        }
+    }
 }
