@@ -106,7 +106,7 @@ public final class PngCharts {
         int row = 26;
         List<String> lanes = sim.lanes();
         int width = label + area + 30;
-        int height = 40 + row * lanes.size() + 40;
+        int height = 40 + row * lanes.size() + 62;
         double until = Math.max(GanttChart.shownUntil(sim), 1e-12);
         double scale = area / until;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -144,6 +144,19 @@ public final class PngCharts {
             String text = Units.num(t);
             g.drawString(text, x - g.getFontMetrics().stringWidth(text) / 2, axis + 16);
         }
+        int legend = axis + 40;
+        int x = label;
+        String[][] items = {{Palette.lighter(Palette.colour(0), 0.35), "forward (colour: sample)"},
+            {Palette.colour(0), "backward"}, {Palette.TRANSFER, "send / receive"}, {Palette.ALLREDUCE, "flush / all-reduce"}};
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        for (String[] item : items) {
+            g.setColor(Palette.awt(item[0]));
+            g.fillRect(x, legend - 9, 12, 10);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(item[1], x + 16, legend);
+            x += 36 + g.getFontMetrics().stringWidth(item[1]);
+        }
+        g.drawString("time", label + area - g.getFontMetrics().stringWidth("time"), legend);
         g.dispose();
         return image;
     }
