@@ -36,7 +36,8 @@ final class PlanCommand implements Callable<Integer> {
     SolverSettings settings;
 
     @Option(names = {"-s", "--solver"}, defaultValue = "dp", completionCandidates = SolverNames.class,
-            description = "Solver: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+            description = "Solver: ${COMPLETION-CANDIDATES}, or learned (the learned Edge TPU scheduler, for an ONNX model on "
+                    + "--devices edge-tpu:N) (default: ${DEFAULT-VALUE}).")
     String solver;
 
     @Option(names = {"-o", "--out"}, paramLabel = "PLAN.json", description = "Write the plan here (docs/plan-format.md).")
@@ -51,6 +52,9 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
+        if (solver.equals("learned")) {
+            return planEdgeTpu(w);
+        }
         PlacementProblem problem = problemOptions.load();
         PlacementSolver chosen = Solvers.byName(solver);
         Objective objective = settings.objective();
@@ -79,5 +83,26 @@ final class PlanCommand implements Callable<Integer> {
             w.println("plan written to " + out);
         }
         return plan.status() == PlanStatus.INFEASIBLE ? PipeplanCommand.EXIT_INFEASIBLE : 0;
+    }
+
+    /** The learned scheduler splits an ONNX model over a chain of Edge TPUs (see the edgetpu command). */
+    private int planEdgeTpu(PrintWriter w) {
+        if (!problemOptions.file.toString().endsWith(".onnx") || problemOptions.devices == null) {
+            throw new org.pipeplan.io.InputException("command line", "--solver learned splits an ONNX model over Edge TPUs: "
+                    + "give an .onnx model and --devices edge-tpu:N");
+        }
+        if (problemOptions.topology == null) {
+            problemOptions.topology = "chain";
+        }
+        var devices = problemOptions.deviceSpec();
+        if (devices.types().size() != 1) {
+            throw new org.pipeplan.io.InputException("command line", "--solver learned needs devices of one type, got "
+                    + devices.types().size());
+        }
+        var problem = org.pipeplan.edgetpu.EdgeTpuProblem.of(problemOptions.problemOf(problemOptions.onnxModel()),
+                devices.types().get(0));
+        EdgeTpuCommand.run(w, problem, devices.types().get(0).name(), java.util.List.of("compiler", "learned"),
+                settings.options(TerminalProgress.forTerminal(quiet)), null, out);
+        return 0;
     }
 }

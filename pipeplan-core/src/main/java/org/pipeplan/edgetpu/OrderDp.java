@@ -12,53 +12,109 @@ public final class OrderDp {
     private OrderDp() {
     }
 
+    /** The best split of the nodes in their own (topological) numbering. */
     public static int[] split(EdgeTpuGraph g, EdgeTpuPipeline p) {
+        int[] identity = new int[g.size()];
+        for (int i = 0; i < identity.length; i++) {
+            identity[i] = i;
+        }
+        return split(g, p, identity);
+    }
+
+    /**
+     * The best split of the nodes taken in a given topological order (every node after its
+     * predecessors) into consecutive segments; returns the stage of every node.
+     */
+    public static int[] split(EdgeTpuGraph g, EdgeTpuPipeline p, int[] order) {
         int n = g.size();
+        if (order.length != n) {
+            throw new IllegalArgumentException("order of " + order.length + " nodes for a graph of " + n);
+        }
+        int[] position = new int[n];
+        java.util.Arrays.fill(position, -1);
+        for (int i = 0; i < n; i++) {
+            if (order[i] < 0 || order[i] >= n || position[order[i]] >= 0) {
+                throw new IllegalArgumentException("not an order of the nodes: " + order[i] + " at " + i);
+            }
+            position[order[i]] = i;
+        }
         int stages = p.stages();
-        // cross[i]: transfer time of the tensors crossing the cut before node i (made before i, used at or after i)
+        // cross[i]: transfer time of the tensors crossing the cut before position i (made before
+        // it, used at or after it)
         double[] cross = new double[n + 1];
         double[] delta = new double[n + 2];
-        for (int u = 0; u < n; u++) {
-            int last = u;
+        double[] computePrefix = new double[n + 1];
+        double[] paramPrefix = new double[n + 1];
+        for (int i = 0; i < n; i++) {
+            int u = order[i];
+            int last = i;
             for (int j = 0; j < g.successorCount(u); j++) {
-                last = Math.max(last, g.successor(u, j));
+                int at = position[g.successor(u, j)];
+                if (at < i) {
+                    throw new IllegalArgumentException("not a topological order: " + g.nodeName(g.successor(u, j))
+                            + " comes before its input " + g.nodeName(u));
+                }
+                last = Math.max(last, at);
             }
-            if (last > u) {
+            if (last > i) {
                 double t = p.transferTime(g.outputBytes(u));
-                delta[u + 1] += t;
+                delta[i + 1] += t;
                 delta[last + 1] -= t;
             }
+            computePrefix[i + 1] = computePrefix[i] + g.compute(u);
+            paramPrefix[i + 1] = paramPrefix[i] + g.paramBytes(u);
         }
         double running = 0;
         for (int i = 0; i <= n; i++) {
             running += delta[i];
             cross[i] = i == 0 || i == n ? 0 : running;
         }
-        double[] computePrefix = new double[n + 1];
-        double[] paramPrefix = new double[n + 1];
-        for (int v = 0; v < n; v++) {
-            computePrefix[v + 1] = computePrefix[v] + g.compute(v);
-            paramPrefix[v + 1] = paramPrefix[v] + g.paramBytes(v);
-        }
-        // best[k][i]: least bottleneck of the first i nodes on the first k stages
+        double cache = p.cacheBytes();
+        double stream = p.streamBytesPerMs();
+        // best[k][i]: least bottleneck of the first i positions on the first k stages
         double[][] best = new double[stages + 1][n + 1];
         int[][] cut = new int[stages + 1][n + 1];
         for (double[] row : best) {
             java.util.Arrays.fill(row, Double.POSITIVE_INFINITY);
         }
         best[0][0] = 0;
+        double[] suffixMin = new double[n + 2];
         for (int k = 1; k <= stages; k++) {
+            double[] before = best[k - 1];
+            double[] now = best[k];
+            suffixMin[n + 1] = Double.POSITIVE_INFINITY;
+            for (int j = n; j >= 0; j--) {
+                suffixMin[j] = Math.min(before[j], suffixMin[j + 1]);
+            }
             for (int i = 0; i <= n; i++) {
-                for (int j = 0; j <= i; j++) {
-                    if (best[k - 1][j] == Double.POSITIVE_INFINITY) {
-                        continue;
+                if (k == 1) { // the first stage starts at position 0
+                    now[i] = segment(0, i, before, computePrefix, paramPrefix, cross, cache, stream);
+                    cut[k][i] = 0;
+                    continue;
+                }
+                // start from the previous position's best cut, usually close to this one's
+                int start = Math.min(i, cut[k][Math.max(0, i - 1)]);
+                now[i] = segment(start, i, before, computePrefix, paramPrefix, cross, cache, stream);
+                cut[k][i] = start;
+                // earlier cuts only add compute and parameters to the segment: once those alone
+                // reach the best value, no earlier cut can do better
+                for (int j = start - 1; j >= 0; j--) {
+                    double own = computePrefix[i] - computePrefix[j]
+                            + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream;
+                    if (own >= now[i]) {
+                        break;
                     }
-                    // an empty stage still passes on the tensors crossing its position
-                    double time = computePrefix[i] - computePrefix[j] + p.streamingTime(paramPrefix[i] - paramPrefix[j])
-                            + cross[j] + cross[i];
-                    double value = Math.max(best[k - 1][j], time);
-                    if (value < best[k][i]) {
-                        best[k][i] = value;
+                    double value = Math.max(before[j], own + cross[j] + cross[i]);
+                    if (value < now[i]) {
+                        now[i] = value;
+                        cut[k][i] = j;
+                    }
+                }
+                // later cuts cost at least the least bottleneck of any longer prefix on k - 1 stages
+                for (int j = start + 1; j <= i && suffixMin[j] < now[i]; j++) {
+                    double value = segment(j, i, before, computePrefix, paramPrefix, cross, cache, stream);
+                    if (value < now[i]) {
+                        now[i] = value;
                         cut[k][i] = j;
                     }
                 }
@@ -69,10 +125,21 @@ public final class OrderDp {
         for (int k = stages; k >= 1; k--) {
             int j = cut[k][i];
             for (int v = j; v < i; v++) {
-                stage[v] = k - 1;
+                stage[order[v]] = k - 1;
             }
             i = j;
         }
         return stage;
+    }
+
+    /** The bottleneck with the last stage running positions j..i-1 after the best split of 0..j-1. */
+    private static double segment(int j, int i, double[] before, double[] computePrefix, double[] paramPrefix,
+                                  double[] cross, double cache, double stream) {
+        if (before[j] == Double.POSITIVE_INFINITY) {
+            return Double.POSITIVE_INFINITY;
+        }
+        // an empty stage still passes on the tensors crossing its position
+        double own = computePrefix[i] - computePrefix[j] + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream;
+        return Math.max(before[j], own + cross[j] + cross[i]);
     }
 }

@@ -76,6 +76,87 @@ class EdgeTpuModelTest {
         }
     }
 
+    @Test
+    void thePrunedOrderDpEqualsThePlainOneOnLargerGraphsAndOrders() {
+        SyntheticDagGenerator gen = SyntheticDagGenerator.standard();
+        java.util.Random random = new java.util.Random(9);
+        for (int seed = 0; seed < 30; seed++) {
+            EdgeTpuGraph g = gen.generate(500 + seed, 60 + seed * 5);
+            EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(2 + seed % 6);
+            int[] order = randomTopologicalOrder(g, random);
+            double fast = EdgeTpuCost.evaluate(g, p, OrderDp.split(g, p, order)).bottleneck();
+            assertEquals(plainDp(g, p, order), fast, 1e-9 * fast, "seed " + seed);
+        }
+    }
+
+    private static int[] randomTopologicalOrder(EdgeTpuGraph g, java.util.Random random) {
+        int[] waiting = new int[g.size()];
+        List<Integer> ready = new ArrayList<>();
+        for (int v = 0; v < g.size(); v++) {
+            waiting[v] = g.predecessorCount(v);
+            if (waiting[v] == 0) {
+                ready.add(v);
+            }
+        }
+        int[] order = new int[g.size()];
+        for (int t = 0; t < order.length; t++) {
+            int v = ready.remove(random.nextInt(ready.size()));
+            order[t] = v;
+            for (int w : g.successors(v)) {
+                if (--waiting[w] == 0) {
+                    ready.add(w);
+                }
+            }
+        }
+        return order;
+    }
+
+    /** The textbook O(stages * nodes^2) DP over cut positions of an order, without pruning. */
+    private static double plainDp(EdgeTpuGraph g, EdgeTpuPipeline p, int[] order) {
+        int n = g.size();
+        double[][] best = new double[p.stages() + 1][n + 1];
+        for (double[] row : best) {
+            java.util.Arrays.fill(row, Double.POSITIVE_INFINITY);
+        }
+        best[0][0] = 0;
+        for (int k = 1; k <= p.stages(); k++) {
+            for (int i = 0; i <= n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    if (best[k - 1][j] == Double.POSITIVE_INFINITY) {
+                        continue;
+                    }
+                    int[] stage = new int[n];
+                    for (int x = 0; x < n; x++) {
+                        stage[order[x]] = x < j ? 0 : x < i ? 1 : 2;
+                    }
+                    // the segment's time: its compute and parameters, and the tensors crossing its two cuts
+                    double compute = 0;
+                    double params = 0;
+                    for (int x = j; x < i; x++) {
+                        compute += g.compute(order[x]);
+                        params += g.paramBytes(order[x]);
+                    }
+                    double cross = 0;
+                    for (int u = 0; u < n; u++) {
+                        int last = stage[u];
+                        for (int w : g.successors(u)) {
+                            last = Math.max(last, stage[w]);
+                        }
+                        if (stage[u] == 0 && last >= 1 && j > 0) {
+                            cross += p.transferTime(g.outputBytes(u));
+                        }
+                        if (stage[u] <= 1 && last == 2 && i < n) {
+                            cross += p.transferTime(g.outputBytes(u));
+                        }
+                    }
+                    double value = Math.max(best[k - 1][j], compute + p.streamingTime(params) + cross);
+                    best[k][i] = Math.min(best[k][i], value);
+                }
+            }
+        }
+        return best[p.stages()][n];
+    }
+
     /** Every non-decreasing stage sequence along the node order. */
     private static double bestOrderSplit(EdgeTpuGraph g, EdgeTpuPipeline p, int[] stage, int v, int from) {
         if (v == g.size()) {

@@ -1,0 +1,152 @@
+package org.pipeplan.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.pipeplan.device.DeviceSpec;
+import org.pipeplan.device.DeviceType;
+import org.pipeplan.edgetpu.CompilerSegmentation;
+import org.pipeplan.edgetpu.EdgeTpuCost;
+import org.pipeplan.edgetpu.EdgeTpuProblem;
+import org.pipeplan.edgetpu.OrderDp;
+import org.pipeplan.edgetpu.StageTimes;
+import org.pipeplan.io.InputException;
+import org.pipeplan.solver.SolverOptions;
+import org.pipeplan.solver.ip.EdgeTpuIpSolver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "edgetpu", mixinStandardHelpOptions = true,
+        usageHelpAutoWidth = true,
+        description = {"Splits an ONNX model over a pipeline of Edge TPUs.",
+            "Each stage caches about 8 MiB of parameters and streams the rest from the host at every inference; "
+                + "tensors used several stages later pass through the stages between. Compares the compiler's "
+                + "equal-parameter segmentation, the best split of the topological order, the exact CP-SAT split and "
+                + "the learned scheduler: bottleneck stage time, throughput and solve time, then the stages of the best."})
+final class EdgeTpuCommand implements Callable<Integer> {
+
+    static final List<String> SCHEDULERS = List.of("compiler", "order", "exact", "learned");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ProblemOptions problemOptions;
+
+    @Mixin
+    SolverSettings settings;
+
+    @Option(names = "--stages", paramLabel = "N", defaultValue = "4",
+            description = "Edge TPUs in the chain when --devices is not given (default: ${DEFAULT-VALUE}).")
+    int stages;
+
+    @Option(names = "--solver", split = ",", paramLabel = "NAME",
+            description = "Schedulers to run: compiler, order, exact, learned (default: all).")
+    List<String> solvers;
+
+    @Option(names = "--model", paramLabel = "MODEL.params",
+            description = "Checkpoint of the learned scheduler (default: the bundled one, made by pipeplan train).")
+    Path checkpoint;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "PLAN.json", description = "Write the best split here (format pipeplan-edgetpu-plan).")
+    Path out;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        PrintWriter w = spec.commandLine().getOut();
+        if (stages < 1) {
+            throw new InputException("command line", "--stages must be >= 1");
+        }
+        if (problemOptions.devices == null) {
+            problemOptions.devices = "edge-tpu:" + stages;
+        }
+        if (problemOptions.topology == null) {
+            problemOptions.topology = "chain";
+        }
+        List<String> chosen = solvers == null ? SCHEDULERS : solvers;
+        for (String s : chosen) {
+            if (!SCHEDULERS.contains(s)) {
+                throw new InputException("command line", "unknown Edge TPU scheduler '" + s + "' (" + String.join(", ", SCHEDULERS) + ")");
+            }
+        }
+        var model = problemOptions.onnxModel();
+        DeviceSpec devices = problemOptions.deviceSpec();
+        List<DeviceType> types = devices.types();
+        if (types.size() != 1) {
+            throw new InputException("command line", "an Edge TPU pipeline needs devices of one type, got " + types.size());
+        }
+        EdgeTpuProblem problem = EdgeTpuProblem.of(problemOptions.problemOf(model), types.get(0));
+        run(w, problem, types.get(0).name(), chosen, settings.options(TerminalProgress.forTerminal(quiet)), checkpoint, out);
+        return 0;
+    }
+
+    /** Runs the chosen schedulers on an Edge TPU problem, prints their table and the best split's stages. */
+    static void run(PrintWriter w, EdgeTpuProblem problem, String typeName, List<String> chosen, SolverOptions options,
+                    Path checkpoint, Path out) {
+        var g = problem.graph();
+        var p = problem.pipeline();
+        w.printf("%s: %d nodes, %d edges, %.2f MiB of parameters; %d x %s (%.2f MiB cache each)%n", g.name(), g.size(),
+                g.edgeCount(), g.totalParamBytes() / (1 << 20), p.stages(), typeName, p.cacheBytes() / (1 << 20));
+        List<Object[]> rows = new ArrayList<>();
+        int[] best = null;
+        String bestName = null;
+        double bestTime = Double.POSITIVE_INFINITY;
+        double compiler = EdgeTpuCost.evaluate(g, p, CompilerSegmentation.split(g, p)).bottleneck();
+        for (String name : chosen) {
+            long start = System.nanoTime();
+            String status = "";
+            int[] split;
+            switch (name) {
+                case "compiler" -> split = CompilerSegmentation.split(g, p);
+                case "order" -> split = OrderDp.split(g, p);
+                case "exact" -> {
+                    EdgeTpuIpSolver.Result r = EdgeTpuIpSolver.solve(g, p, options, CompilerSegmentation.split(g, p));
+                    split = r.stages();
+                    status = r.optimal() ? "optimal" : "gap " + TextTable.percent(r.gap());
+                }
+                default -> {
+                    var r = LearnedSchedulers.split(g, p, checkpoint);
+                    split = r.stages();
+                    status = "from the " + r.source() + " order";
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            StageTimes t = EdgeTpuCost.evaluate(g, p, split);
+            rows.add(new Object[] {name, TextTable.num(t.bottleneck()), TextTable.num(1000 * t.throughput(), 6),
+                String.format(java.util.Locale.ROOT, "x%.3f", compiler / t.bottleneck()), status, TextTable.seconds(seconds)});
+            if (t.bottleneck() < bestTime) {
+                bestTime = t.bottleneck();
+                best = split;
+                bestName = name;
+            }
+        }
+        TextTable table = new TextTable("scheduler", ">bottleneck ms", ">inferences/s", ">vs compiler", "status", ">seconds");
+        rows.forEach(table::row);
+        w.println();
+        w.print(table.render());
+        StageTimes t = EdgeTpuCost.evaluate(g, p, best);
+        TextTable stagesTable = new TextTable(">stage", ">nodes", ">compute ms", ">streaming ms", ">transfers ms", ">total ms",
+                ">parameters");
+        for (int k = 0; k < p.stages(); k++) {
+            final int stage = k;
+            long count = java.util.Arrays.stream(best).filter(s -> s == stage).count();
+            stagesTable.row(k, count, TextTable.num(t.compute()[k]), TextTable.num(t.streaming()[k]),
+                    TextTable.num(t.transfer()[k]), TextTable.num(t.total(k)), TextTable.bytes(t.params()[k]));
+        }
+        w.println();
+        w.println("stages of the best split (" + bestName + "):");
+        w.print(stagesTable.render());
+        if (out != null) {
+            EdgeTpuPlanWriter.write(out, problem, bestName, best);
+            w.println("plan written to " + out);
+        }
+    }
+}

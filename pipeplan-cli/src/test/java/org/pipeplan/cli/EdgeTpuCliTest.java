@@ -1,0 +1,59 @@
+package org.pipeplan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pipeplan.onnx.testing.TinyModels;
+
+class EdgeTpuCliTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void edgetpuComparesTheSchedulersAndSavesTheBestSplit() throws Exception {
+        Path model = TinyModels.write(dir, "tiny.onnx", TinyModels.Weights.INLINE);
+        Path plan = dir.resolve("split.json");
+        Cli.Run r = Cli.run("edgetpu", model.toString(), "--stages", "2", "-q", "-o", plan.toString());
+        assertEquals(0, r.code(), r.err());
+        for (String s : new String[] {"compiler", "order", "exact", "learned"}) {
+            assertTrue(r.out().lines().anyMatch(l -> l.startsWith(s + " ")), s + ": " + r.out());
+        }
+        assertTrue(r.out().contains("2 x edge-tpu (8.00 MiB cache each)"), r.out());
+        JsonNode json = new ObjectMapper().readTree(plan.toFile());
+        assertEquals("pipeplan-edgetpu-plan", json.get("format").asText());
+        assertEquals(2, json.get("stages").asInt());
+        assertTrue(json.get("nodes").size() > 0);
+    }
+
+    @Test
+    void planWithTheLearnedSolverNeedsEdgeTpus() {
+        Path model = TinyModels.write(dir, "tiny.onnx", TinyModels.Weights.INLINE);
+        Cli.Run r = Cli.run("plan", model.toString(), "-s", "learned", "--devices", "edge-tpu:3", "-q");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("learned ")), r.out());
+        Cli.assertCleanError(Cli.run("plan", Cli.root().resolve("examples/bert24_inference.json").toString(), "-s", "learned"),
+                PipeplanCommand.EXIT_INPUT, "--solver learned splits an ONNX model over Edge TPUs");
+        Cli.assertCleanError(Cli.run("edgetpu", model.toString(), "--solver", "magic"), PipeplanCommand.EXIT_INPUT,
+                "unknown Edge TPU scheduler 'magic'");
+    }
+
+    @Test
+    void trainWritesACheckpointTheSchedulerLoads() {
+        Path checkpoint = dir.resolve("m.params");
+        Cli.Run r = Cli.run("train", "-q", "-o", checkpoint.toString(), "--graphs", "4", "--min-nodes", "8", "--max-nodes", "12",
+                "--stages", "2,3", "--imitation-epochs", "2", "--reinforce-epochs", "1", "--samples", "2", "--exact-seconds", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("trained on 4 synthetic graphs"), r.out());
+        Path model = TinyModels.write(dir, "tiny.onnx", TinyModels.Weights.INLINE);
+        Cli.Run e = Cli.run("edgetpu", model.toString(), "--stages", "2", "-q", "--solver", "learned", "--model", checkpoint.toString());
+        assertEquals(0, e.code(), e.err());
+        Cli.assertCleanError(Cli.run("edgetpu", model.toString(), "--solver", "learned", "--model", model.toString()),
+                PipeplanCommand.EXIT_INPUT, "not a scheduler checkpoint");
+    }
+}

@@ -1,0 +1,132 @@
+package org.pipeplan.rl;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.pipeplan.edgetpu.EdgeTpuCost;
+import org.pipeplan.edgetpu.EdgeTpuGraph;
+import org.pipeplan.edgetpu.EdgeTpuPipeline;
+import org.pipeplan.edgetpu.OrderDp;
+import org.pipeplan.edgetpu.StageTimes;
+import org.pipeplan.io.InputException;
+
+/**
+ * The learned Edge-TPU scheduler (after RESPECT): the trained policy orders the nodes, and the
+ * order is split into stages exactly ({@link OrderDp}). It decodes greedily and draws a few seeded
+ * samples, and also splits the graph's own topological order, keeping the best; every candidate is
+ * scored by the cost model, so the answer is never worse than the best split of the plain order.
+ * The network is trained on DJL; at inference its weights run on plain arrays ({@link
+ * PolicyWeights}), which on graphs of hundreds of nodes is many times faster than PyTorch calls.
+ */
+public final class LearnedScheduler implements AutoCloseable {
+
+    /** The checkpoint shipped with pipeplan, made by {@code pipeplan train}. */
+    public static final String BUNDLED = "edge-tpu-scheduler.params";
+    static final int SAMPLES = 8;
+
+    private final NDManager manager;
+    private final SchedulerNetwork network;
+    private final PolicyWeights weights;
+
+    private LearnedScheduler(NDManager manager, SchedulerNetwork network) {
+        this.manager = manager;
+        this.network = network;
+        this.weights = new PolicyWeights(network.parameters());
+    }
+
+    /**
+     * What the scheduler chose.
+     *
+     * @param stages  the stage of every node
+     * @param times   its stage times
+     * @param source  which candidate won: greedy, sample, or topological (the graph's own order)
+     * @param seconds time taken, encoding included
+     */
+    public record Result(int[] stages, StageTimes times, String source, double seconds) {
+    }
+
+    public static LearnedScheduler bundled() {
+        try (InputStream in = LearnedScheduler.class.getResourceAsStream(BUNDLED)) {
+            if (in == null) {
+                throw new IllegalStateException("the bundled scheduler checkpoint " + BUNDLED + " is missing; train one with pipeplan train");
+            }
+            return from(in, BUNDLED);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static LearnedScheduler load(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            return from(in, file.toString());
+        } catch (IOException e) {
+            throw new InputException(file.toString(), "cannot read scheduler checkpoint: " + e.getMessage());
+        }
+    }
+
+    private static LearnedScheduler from(InputStream in, String where) throws IOException {
+        NDManager manager = Torch.newManager();
+        try {
+            return new LearnedScheduler(manager, SchedulerNetwork.load(manager, in));
+        } catch (IOException | RuntimeException e) {
+            manager.close();
+            throw new InputException(where, "not a scheduler checkpoint (" + e.getMessage() + ")");
+        }
+    }
+
+    static LearnedScheduler of(NDManager manager, SchedulerNetwork network) {
+        return new LearnedScheduler(manager, network);
+    }
+
+    /**
+     * Splits a graph: encodes it, decodes the greedy order and a few samples (fewer on large
+     * graphs, to stay fast), splits each exactly, and keeps the best, the graph's own order
+     * included.
+     */
+    public Result split(EdgeTpuGraph g, EdgeTpuPipeline p) {
+        long start = System.nanoTime();
+        Decoder decoder = weights.decoder(g, new GraphFeatures(g, p));
+        int[] best = OrderDp.split(g, p);
+        double bestTime = EdgeTpuCost.evaluate(g, p, best).bottleneck();
+        String source = "topological";
+        Random random = new Random(g.size() * 31L + p.stages());
+        int samples = samplesFor(g.size());
+        for (int k = 0; k <= samples; k++) {
+            int[] order = decoder.decode(g, p, k == 0 ? null : random);
+            int[] stages = OrderDp.split(g, p, order);
+            double time = EdgeTpuCost.evaluate(g, p, stages).bottleneck();
+            if (time < bestTime - 1e-12) {
+                best = stages;
+                bestTime = time;
+                source = k == 0 ? "greedy" : "sample";
+            }
+        }
+        return new Result(best, EdgeTpuCost.evaluate(g, p, best), source, (System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Samples besides the greedy order: {@value #SAMPLES} up to 200 nodes, 2 up to 400, none
+     * beyond, where the greedy order alone keeps the scheduler fast.
+     */
+    static int samplesFor(int nodes) {
+        return nodes <= 200 ? SAMPLES : nodes <= 400 ? 2 : 0;
+    }
+
+    /** The embeddings of the DJL network and of the array encoder, for checking that they agree. */
+    float[][][] embeddingsBothWays(EdgeTpuGraph g, EdgeTpuPipeline p) {
+        GraphFeatures f = new GraphFeatures(g, p);
+        try (NDManager m = manager.newSubManager()) {
+            return new float[][][] {network.decoder(m, f).embeddings(), weights.decoder(g, f).embeddings()};
+        }
+    }
+
+    @Override
+    public void close() {
+        network.close();
+        manager.close();
+    }
+}

@@ -1,0 +1,134 @@
+package org.pipeplan.rl;
+
+import java.util.Map;
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The trained network's weights as plain arrays, for inference without PyTorch calls: the
+ * encoder here aggregates over adjacency lists (O(edges) instead of the dense N x N products used
+ * in training) and gives the same embeddings as {@link SchedulerNetwork#encode}.
+ */
+final class PolicyWeights {
+
+    final float[][] embedW;
+    final float[] embedB;
+    final float[][][] self;
+    final float[][][] in;
+    final float[][][] out;
+    final float[][] roundB;
+    final float[][] keyW;
+    final float[][] biasW;
+    final float[][] queryW1;
+    final float[] queryB1;
+    final float[][] queryW2;
+    final float[] start;
+
+    PolicyWeights(Map<String, NDArray> p) {
+        embedW = matrix(p.get("embed.w"));
+        embedB = p.get("embed.b").toFloatArray();
+        int rounds = SchedulerNetwork.ROUNDS;
+        self = new float[rounds][][];
+        in = new float[rounds][][];
+        out = new float[rounds][][];
+        roundB = new float[rounds][];
+        for (int k = 0; k < rounds; k++) {
+            self[k] = matrix(p.get("round" + k + ".self"));
+            in[k] = matrix(p.get("round" + k + ".in"));
+            out[k] = matrix(p.get("round" + k + ".out"));
+            roundB[k] = p.get("round" + k + ".b").toFloatArray();
+        }
+        keyW = matrix(p.get("key.w"));
+        biasW = matrix(p.get("bias.w"));
+        queryW1 = matrix(p.get("query.w1"));
+        queryB1 = p.get("query.b1").toFloatArray();
+        queryW2 = matrix(p.get("query.w2"));
+        start = p.get("start").toFloatArray();
+    }
+
+    static float[][] matrix(NDArray a) {
+        long[] shape = a.getShape().getShape();
+        float[] flat = a.toFloatArray();
+        float[][] m = new float[(int) shape[0]][(int) shape[1]];
+        for (int i = 0; i < m.length; i++) {
+            System.arraycopy(flat, i * m[i].length, m[i], 0, m[i].length);
+        }
+        return m;
+    }
+
+    /** The decoder for one graph: embeddings, keys and biases computed here. */
+    Decoder decoder(org.pipeplan.edgetpu.EdgeTpuGraph g, GraphFeatures f) {
+        int n = f.n;
+        int d = embedB.length;
+        float[][] h = new float[n][];
+        for (int v = 0; v < n; v++) {
+            h[v] = times(f.nodes[v], embedW);
+            for (int j = 0; j < d; j++) {
+                h[v][j] = Math.max(0, h[v][j] + embedB[j]);
+            }
+        }
+        for (int k = 0; k < self.length; k++) {
+            // mean over predecessors of h·W equals (mean of h)·W: transform every node once, then average
+            float[][] viaIn = new float[n][];
+            float[][] viaOut = new float[n][];
+            for (int v = 0; v < n; v++) {
+                viaIn[v] = times(h[v], in[k]);
+                viaOut[v] = times(h[v], out[k]);
+            }
+            float[][] next = new float[n][];
+            for (int v = 0; v < n; v++) {
+                float[] sum = times(h[v], self[k]);
+                float[] b = roundB[k];
+                for (int j = 0; j < d; j++) {
+                    sum[j] += b[j];
+                }
+                int preds = g.predecessorCount(v);
+                for (int x = 0; x < preds; x++) {
+                    float[] o = viaIn[g.predecessor(v, x)];
+                    for (int j = 0; j < d; j++) {
+                        sum[j] += o[j] / preds;
+                    }
+                }
+                int succs = g.successorCount(v);
+                for (int x = 0; x < succs; x++) {
+                    float[] o = viaOut[g.successor(v, x)];
+                    for (int j = 0; j < d; j++) {
+                        sum[j] += o[j] / succs;
+                    }
+                }
+                for (int j = 0; j < d; j++) {
+                    sum[j] = Math.max(0, sum[j]) + h[v][j];
+                }
+                next[v] = sum;
+            }
+            h = next;
+        }
+        float scale = (float) Math.sqrt(d);
+        float[][] keys = new float[n][];
+        float[] bias = new float[n];
+        for (int v = 0; v < n; v++) {
+            keys[v] = times(h[v], keyW);
+            for (int j = 0; j < d; j++) {
+                keys[v][j] /= scale;
+                bias[v] += h[v][j] * biasW[j][0];
+            }
+        }
+        return new Decoder(h, keys, bias, queryW1, queryB1, queryW2, start);
+    }
+
+    static float[] times(float[] x, float[][] w) {
+        float[] y = new float[w[0].length];
+        for (int i = 0; i < x.length; i++) {
+            float xi = x[i];
+            if (xi == 0) {
+                continue;
+            }
+            float[] row = w[i];
+            for (int j = 0; j < y.length; j++) {
+                y[j] += xi * row[j];
+            }
+        }
+        return y;
+    }
+
+
+}
