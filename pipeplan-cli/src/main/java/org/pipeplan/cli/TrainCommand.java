@@ -49,13 +49,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--samples", paramLabel = "K", description = "Orders sampled per graph in REINFORCE (default: 8).")
     Integer samples;
 
-    @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam's step size (default: 0.003).")
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam's step size for imitation; REINFORCE takes a third of it (default: 0.003).")
     Double learningRate;
 
     @Option(names = "--exact-seconds", paramLabel = "S", description = "Time limit of each exact solve (default: 10).")
     Double exactSeconds;
 
-    @Option(names = "--width", paramLabel = "D", description = "Width of the node vectors (default: 16).")
+    @Option(names = "--width", paramLabel = "D", description = "Width of the node vectors (default: 32).")
     Integer width;
 
     @Option(names = "--seed", paramLabel = "SEED", description = "Seed of graphs, weights and samples (default: 6).")

@@ -256,12 +256,17 @@ final class GraphView {
                     + (c.members()[v] > names.get(v).size() ? ", ..." : "");
             svg.circle(x[v], y[v], r, Palette.colour(c.device()[v]), "node", tip);
         }
+        // the legend names each device's pipeline stage when the plan is a pipeline
+        java.util.List<Integer> stages = org.pipeplan.cost.MaxLoadEvaluator.evaluate(problem, placement).contiguity()
+                .pipelineOrder();
         double lx = 30;
         double ly = height - 14;
         for (Device dev : devices) {
+            int stage = stages.indexOf(dev.index());
+            String label = stage >= 0 ? "stage " + stage + ": " + dev.name() : dev.name();
             svg.rect(lx, ly - 9, 12, 10, Palette.colour(dev.index()), null, null);
-            svg.text(lx + 16, ly, dev.name(), "start", 11, "#222");
-            lx += 30 + 7 * dev.name().length();
+            svg.text(lx + 16, ly, label, "start", 11, "#222");
+            lx += 30 + 7 * label.length();
         }
         return svg.end();
     }

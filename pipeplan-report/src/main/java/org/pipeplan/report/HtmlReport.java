@@ -81,7 +81,7 @@ public final class HtmlReport {
         figure(h, "gantt", "Simulated schedule", GanttChart.svg(sim),
                 "The start of the simulated run (" + (o.schedule().training() ? "first two mini-batches" : "first "
                         + GanttChart.STREAMING_SAMPLES_SHOWN + " samples") + "). Hover a block for its sample and times.");
-        figure(h, "graph", "Operator graph by device", GraphView.svg(in.problem(), plan.placement()),
+        figure(h, "graph", "Operator graph by device (stage)", GraphView.svg(in.problem(), plan.placement()),
                 GraphView.caption(in.problem(), plan.placement()) + " Dark edges cross devices.");
 
         if (!in.comparison().isEmpty()) {

@@ -61,7 +61,12 @@ record Decoder(float[][] embeddings, float[][] keys, float[] bias, float[][] w1,
                     best = v;
                 }
             }
-            if (random != null) {
+            if (best < 0) { // no finite score (broken weights): the lowest-numbered ready node
+                best = Integer.MAX_VALUE;
+                for (int i = 0; i < choices; i++) {
+                    best = Math.min(best, state.readyNode(i));
+                }
+            } else if (random != null) {
                 double sum = 0;
                 for (int i = 0; i < choices; i++) {
                     sum += Math.exp(scores[i] - max);

@@ -88,6 +88,9 @@ public final class SchedulerTrainer {
                          double seconds) {
     }
 
+    /** REINFORCE's step size is the imitation step size divided by this. */
+    static final double REINFORCE_STEP_DIVISOR = 3;
+
     private SchedulerTrainer() {
     }
 
@@ -99,7 +102,13 @@ public final class SchedulerTrainer {
         List<Double> losses = new ArrayList<>();
         try (NDManager manager = Torch.newManager(); SchedulerNetwork net = SchedulerNetwork.create(manager, s.seed(), s.hidden())) {
             net.requireGradients();
-            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) s.learningRate())).build();
+            // gradients clipped element-wise: one unlucky graph must not blow the weights up; policy
+            // gradients are noisier than imitation, so REINFORCE takes smaller steps
+            Optimizer imitationAdam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) s.learningRate()))
+                    .optClipGrad(1f).build();
+            Optimizer reinforceAdam = Optimizer.adam()
+                    .optLearningRateTracker(Tracker.fixed((float) (s.learningRate() / REINFORCE_STEP_DIVISOR)))
+                    .optClipGrad(1f).build();
             Random random = new Random(s.seed() * 7919);
             for (int epoch = 0; epoch < s.imitationEpochs() + s.reinforceEpochs(); epoch++) {
                 boolean imitation = epoch < s.imitationEpochs();
@@ -110,7 +119,8 @@ public final class SchedulerTrainer {
                 double loss = 0;
                 for (int i = 0; i < shuffled.size(); i++) {
                     Example e = shuffled.get(i);
-                    loss += imitation ? imitate(manager, net, adam, e) : reinforce(manager, net, adam, e, s.samples(), random);
+                    loss += imitation ? imitate(manager, net, imitationAdam, e)
+                            : reinforce(manager, net, reinforceAdam, e, s.samples(), random);
                     listener.advance(i + 1);
                     listener.message(String.format(java.util.Locale.ROOT, "loss %.4f", loss / (i + 1)));
                 }
@@ -161,9 +171,13 @@ public final class SchedulerTrainer {
         try (NDManager m = manager.newSubManager(); GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
             collector.zeroGradients();
             NDArray loss = net.logLikelihood(m, e.features(), steps).neg().div(e.graph().size());
+            float value = loss.getFloat();
+            if (!Float.isFinite(value)) {
+                return 0; // skip the step rather than poison the weights
+            }
             collector.backward(loss);
             update(net, adam);
-            return loss.getFloat();
+            return value;
         }
     }
 
@@ -195,12 +209,13 @@ public final class SchedulerTrainer {
                         .mul((float) (-advantage / (samples * e.graph().size())));
                 loss = loss == null ? term : loss.add(term);
             }
-            if (loss == null) {
+            if (loss == null || !Float.isFinite(loss.getFloat())) {
                 return 0;
             }
+            float value = loss.getFloat();
             collector.backward(loss);
             update(net, adam);
-            return loss.getFloat();
+            return value;
         }
     }
 
