@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         description = {"Trains the learned Edge TPU scheduler (pipeplan edgetpu --solver learned).",
             "Generates synthetic DNN-like graphs, solves each exactly with CP-SAT, trains the policy (a graph encoder "
                 + "and a pointer decoder on DJL/PyTorch) to imitate the exact splits, then fine-tunes it with REINFORCE "
-                + "against the cost model. Saves a checkpoint after every epoch; the same seed gives the same model. "
+                + "against the cost model. After every epoch it scores the greedy decoding on the training graphs and saves the checkpoint when that is the best so far; the same seed gives the same model. "
                 + "The defaults are the settings of the checkpoint bundled with pipeplan."})
 final class TrainCommand implements Callable<Integer> {
 

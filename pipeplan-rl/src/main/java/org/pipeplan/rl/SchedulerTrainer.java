@@ -33,8 +33,9 @@ import org.pipeplan.solver.ip.EdgeTpuIpSolver;
  * solutions (the exact split, read as the order "by stage, then by topological position", is the
  * teacher's order; the loss is its negative log-likelihood), then by REINFORCE against the cost
  * model (sampled orders, split exactly, rewarded by how close their bottleneck comes to the exact
- * one, with the mean reward of the samples as baseline). Saves a checkpoint after every epoch.
- * Deterministic for a seed.
+ * one, with the mean reward of the samples as baseline). After every epoch the greedy decoding is
+ * scored on the training graphs, and the checkpoint is rewritten whenever that score is the best
+ * so far. Deterministic for a seed.
  */
 public final class SchedulerTrainer {
 
@@ -110,6 +111,7 @@ public final class SchedulerTrainer {
                     .optLearningRateTracker(Tracker.fixed((float) (s.learningRate() / REINFORCE_STEP_DIVISOR)))
                     .optClipGrad(1f).build();
             Random random = new Random(s.seed() * 7919);
+            double bestRatio = Double.POSITIVE_INFINITY;
             for (int epoch = 0; epoch < s.imitationEpochs() + s.reinforceEpochs(); epoch++) {
                 boolean imitation = epoch < s.imitationEpochs();
                 List<Example> shuffled = new ArrayList<>(examples);
@@ -125,8 +127,12 @@ public final class SchedulerTrainer {
                     listener.message(String.format(java.util.Locale.ROOT, "loss %.4f", loss / (i + 1)));
                 }
                 losses.add(loss / shuffled.size());
-                ratios.add(greedyRatio(manager, net, examples));
-                save(net, checkpoint);
+                double ratio = greedyRatio(manager, net, examples);
+                ratios.add(ratio);
+                if (ratio < bestRatio) { // the checkpoint keeps the best epoch so far
+                    bestRatio = ratio;
+                    save(net, checkpoint);
+                }
                 listener.message(String.format(java.util.Locale.ROOT, "greedy / exact %.4f", ratios.get(ratios.size() - 1)));
                 listener.end();
             }
@@ -176,7 +182,7 @@ public final class SchedulerTrainer {
                 return 0; // skip the step rather than poison the weights
             }
             collector.backward(loss);
-            update(net, adam);
+            update(manager, net, adam);
             return value;
         }
     }
@@ -214,14 +220,30 @@ public final class SchedulerTrainer {
             }
             float value = loss.getFloat();
             collector.backward(loss);
-            update(net, adam);
+            update(manager, net, adam);
             return value;
         }
     }
 
-    private static void update(SchedulerNetwork net, Optimizer adam) {
-        for (Map.Entry<String, NDArray> p : net.parameters().entrySet()) {
-            adam.update(p.getKey(), p.getValue(), p.getValue().getGradient());
+    /**
+     * One Adam step, unless some gradient is not finite (then the weights stay as they are). The
+     * gradient handles and every temporary live in a scratch manager closed at the end, so long
+     * training runs do not accumulate native memory.
+     */
+    private static void update(NDManager manager, SchedulerNetwork net, Optimizer adam) {
+        try (NDManager scratch = manager.newSubManager()) {
+            Map<String, NDArray> gradients = new java.util.LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> p : net.parameters().entrySet()) {
+                NDArray g = p.getValue().getGradient();
+                g.attach(scratch);
+                if (!Float.isFinite(g.abs().sum().getFloat())) {
+                    return;
+                }
+                gradients.put(p.getKey(), g);
+            }
+            for (Map.Entry<String, NDArray> p : net.parameters().entrySet()) {
+                adam.update(p.getKey(), p.getValue(), gradients.get(p.getKey()));
+            }
         }
     }
 
