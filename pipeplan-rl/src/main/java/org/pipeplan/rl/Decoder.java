@@ -31,19 +31,22 @@ record Decoder(float[][] embeddings, float[][] keys, float[] bias, float[][] w1,
             state.progress(progress);
             System.arraycopy(last, 0, input, 0, d);
             System.arraycopy(progress, 0, input, d, progress.length);
-            for (int j = 0; j < d; j++) {
-                float s = b1[j];
-                for (int i = 0; i < input.length; i++) {
-                    s += input[i] * w1[i][j];
+            // row by row (saxpy form), which the JIT vectorises
+            System.arraycopy(b1, 0, hidden, 0, d);
+            for (int i = 0; i < input.length; i++) {
+                float x = input[i];
+                float[] row = w1[i];
+                for (int j = 0; j < d; j++) {
+                    hidden[j] += x * row[j];
                 }
-                hidden[j] = Math.max(0, s);
             }
-            for (int j = 0; j < d; j++) {
-                float s = 0;
-                for (int i = 0; i < d; i++) {
-                    s += hidden[i] * w2[i][j];
+            java.util.Arrays.fill(query, 0f);
+            for (int i = 0; i < d; i++) {
+                float x = Math.max(0, hidden[i]);
+                float[] row = w2[i];
+                for (int j = 0; j < d; j++) {
+                    query[j] += x * row[j];
                 }
-                query[j] = s;
             }
             int best = -1;
             double max = Double.NEGATIVE_INFINITY;

@@ -11,6 +11,7 @@ import org.pipeplan.edgetpu.EdgeTpuCost;
 import org.pipeplan.edgetpu.EdgeTpuGraph;
 import org.pipeplan.edgetpu.EdgeTpuPipeline;
 import org.pipeplan.edgetpu.OrderDp;
+import org.pipeplan.edgetpu.StageRefinement;
 import org.pipeplan.edgetpu.StageTimes;
 import org.pipeplan.io.InputException;
 
@@ -19,6 +20,8 @@ import org.pipeplan.io.InputException;
  * order is split into stages exactly ({@link OrderDp}). It decodes greedily and draws a few seeded
  * samples, and also splits the graph's own topological order, keeping the best; every candidate is
  * scored by the cost model, so the answer is never worse than the best split of the plain order.
+ * The winner then gets a short local refinement ({@link StageRefinement}): nodes of the slowest
+ * stage move to a neighbouring stage while that lowers the bottleneck.
  * The network is trained on DJL; at inference its weights run on plain arrays ({@link
  * PolicyWeights}), which on graphs of hundreds of nodes is many times faster than PyTorch calls.
  */
@@ -104,6 +107,11 @@ public final class LearnedScheduler implements AutoCloseable {
                 bestTime = time;
                 source = k == 0 ? "greedy" : "sample";
             }
+        }
+        int[] refined = StageRefinement.improve(g, p, best);
+        if (EdgeTpuCost.evaluate(g, p, refined).bottleneck() < bestTime - 1e-12) {
+            best = refined;
+            source += " + refinement";
         }
         return new Result(best, EdgeTpuCost.evaluate(g, p, best), source, (System.nanoTime() - start) / 1e9);
     }
