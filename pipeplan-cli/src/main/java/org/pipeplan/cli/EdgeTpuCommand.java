@@ -115,7 +115,7 @@ final class EdgeTpuCommand implements Callable<Integer> {
                 default -> {
                     var r = LearnedSchedulers.split(g, p, checkpoint);
                     split = r.stages();
-                    status = "from the " + r.source() + " order";
+                    status = r.source();
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;

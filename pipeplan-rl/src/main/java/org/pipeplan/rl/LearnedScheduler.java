@@ -46,7 +46,8 @@ public final class LearnedScheduler implements AutoCloseable {
      *
      * @param stages  the stage of every node
      * @param times   its stage times
-     * @param source  which candidate won: greedy, sample, or topological (the graph's own order)
+     * @param source  which candidate won: the greedy, a sampled or the graph's own topological
+     *                order, and whether the local refinement improved it
      * @param seconds time taken, encoding included
      */
     public record Result(int[] stages, StageTimes times, String source, double seconds) {
@@ -95,7 +96,7 @@ public final class LearnedScheduler implements AutoCloseable {
         Decoder decoder = weights.decoder(g, new GraphFeatures(g, p));
         int[] best = OrderDp.split(g, p);
         double bestTime = EdgeTpuCost.evaluate(g, p, best).bottleneck();
-        String source = "topological";
+        String source = "topological order";
         Random random = new Random(g.size() * 31L + p.stages());
         int samples = samplesFor(g.size());
         for (int k = 0; k <= samples; k++) {
@@ -105,13 +106,13 @@ public final class LearnedScheduler implements AutoCloseable {
             if (time < bestTime - 1e-12) {
                 best = stages;
                 bestTime = time;
-                source = k == 0 ? "greedy" : "sample";
+                source = k == 0 ? "greedy order" : "sampled order";
             }
         }
         int[] refined = StageRefinement.improve(g, p, best);
         if (EdgeTpuCost.evaluate(g, p, refined).bottleneck() < bestTime - 1e-12) {
             best = refined;
-            source += " + refinement";
+            source += ", refined";
         }
         return new Result(best, EdgeTpuCost.evaluate(g, p, best), source, (System.nanoTime() - start) / 1e9);
     }
