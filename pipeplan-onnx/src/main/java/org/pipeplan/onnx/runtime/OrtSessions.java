@@ -59,4 +59,34 @@ public final class OrtSessions {
     public static OrtSession create(ModelProto model, OrtSession.SessionOptions options) throws OrtException {
         return environment().createSession(model.toByteArray(), options);
     }
+
+    /** One session per stage, all with the same threads and optimisation level. */
+    public static java.util.List<OrtSession> forStages(java.util.List<org.pipeplan.onnx.stage.StageModel> stages, int threads,
+                                                      Optimization optimization) throws OrtException {
+        java.util.List<OrtSession> sessions = new java.util.ArrayList<>();
+        try (OrtSession.SessionOptions options = options(threads, optimization)) {
+            for (var s : stages) {
+                sessions.add(create(s.proto(), options));
+            }
+        } catch (OrtException | RuntimeException e) {
+            closeAll(sessions);
+            throw e;
+        }
+        return sessions;
+    }
+
+    /** Closes every session, the first failure reported after all are closed. */
+    public static void closeAll(java.util.List<OrtSession> sessions) throws OrtException {
+        OrtException first = null;
+        for (OrtSession s : sessions) {
+            try {
+                s.close();
+            } catch (OrtException e) {
+                first = first == null ? e : first;
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
 }

@@ -47,11 +47,7 @@ public final class PipelineRunner implements AutoCloseable {
                           int queueCapacity) throws OrtException {
         this.stages = List.copyOf(stages);
         this.queueCapacity = queueCapacity;
-        try (OrtSession.SessionOptions options = OrtSessions.options(threadsPerStage, optimization)) {
-            for (StageModel s : stages) {
-                sessions.add(OrtSessions.create(s.proto(), options));
-            }
-        }
+        sessions.addAll(OrtSessions.forStages(stages, threadsPerStage, optimization));
     }
 
     /**
@@ -198,8 +194,6 @@ public final class PipelineRunner implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        for (OrtSession s : sessions) {
-            s.close();
-        }
+        OrtSessions.closeAll(sessions);
     }
 }

@@ -22,11 +22,7 @@ public final class StageChain implements AutoCloseable {
 
     public StageChain(List<StageModel> stages, int threads, OrtSessions.Optimization optimization) throws OrtException {
         this.stages = List.copyOf(stages);
-        try (OrtSession.SessionOptions options = OrtSessions.options(threads, optimization)) {
-            for (StageModel s : stages) {
-                sessions.add(OrtSessions.create(s.proto(), options));
-            }
-        }
+        sessions.addAll(OrtSessions.forStages(stages, threads, optimization));
     }
 
     /** The values of every stage output, flattened to doubles, by tensor name. */
@@ -55,8 +51,6 @@ public final class StageChain implements AutoCloseable {
 
     @Override
     public void close() throws OrtException {
-        for (OrtSession s : sessions) {
-            s.close();
-        }
+        OrtSessions.closeAll(sessions);
     }
 }
