@@ -22,6 +22,8 @@ final class PolicyWeights {
     final float[] queryB1;
     final float[][] queryW2;
     final float[] start;
+    /** Per round, the self, in and out matrices side by side (width 3d), for one product per node. */
+    private final float[][][] fused;
 
     PolicyWeights(Map<String, NDArray> p) {
         embedW = matrix(p.get("embed.w"));
@@ -43,6 +45,16 @@ final class PolicyWeights {
         queryB1 = p.get("query.b1").toFloatArray();
         queryW2 = matrix(p.get("query.w2"));
         start = p.get("start").toFloatArray();
+        fused = new float[rounds][][];
+        for (int k = 0; k < rounds; k++) {
+            int d = self[k].length;
+            fused[k] = new float[d][3 * d];
+            for (int i = 0; i < d; i++) {
+                System.arraycopy(self[k][i], 0, fused[k][i], 0, d);
+                System.arraycopy(in[k][i], 0, fused[k][i], d, d);
+                System.arraycopy(out[k][i], 0, fused[k][i], 2 * d, d);
+            }
+        }
     }
 
     static float[][] matrix(NDArray a) {
@@ -67,32 +79,31 @@ final class PolicyWeights {
             }
         }
         for (int k = 0; k < self.length; k++) {
-            // mean over predecessors of h·W equals (mean of h)·W: transform every node once, then average
-            float[][] viaIn = new float[n][];
-            float[][] viaOut = new float[n][];
+            // mean over predecessors of h·W equals (mean of h)·W: transform every node once (by the
+            // self, in and out matrices side by side), then average
+            float[][] y = new float[n][];
             for (int v = 0; v < n; v++) {
-                viaIn[v] = times(h[v], in[k]);
-                viaOut[v] = times(h[v], out[k]);
+                y[v] = times(h[v], fused[k]);
             }
             float[][] next = new float[n][];
             for (int v = 0; v < n; v++) {
-                float[] sum = times(h[v], self[k]);
+                float[] sum = java.util.Arrays.copyOf(y[v], d);
                 float[] b = roundB[k];
                 for (int j = 0; j < d; j++) {
                     sum[j] += b[j];
                 }
                 int preds = g.predecessorCount(v);
                 for (int x = 0; x < preds; x++) {
-                    float[] o = viaIn[g.predecessor(v, x)];
+                    float[] o = y[g.predecessor(v, x)];
                     for (int j = 0; j < d; j++) {
-                        sum[j] += o[j] / preds;
+                        sum[j] += o[d + j] / preds;
                     }
                 }
                 int succs = g.successorCount(v);
                 for (int x = 0; x < succs; x++) {
-                    float[] o = viaOut[g.successor(v, x)];
+                    float[] o = y[g.successor(v, x)];
                     for (int j = 0; j < d; j++) {
-                        sum[j] += o[j] / succs;
+                        sum[j] += o[2 * d + j] / succs;
                     }
                 }
                 for (int j = 0; j < d; j++) {
