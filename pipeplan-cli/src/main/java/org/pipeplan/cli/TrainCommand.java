@@ -55,7 +55,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--exact-seconds", paramLabel = "S", description = "Time limit of each exact solve (default: 10).")
     Double exactSeconds;
 
-    @Option(names = "--width", paramLabel = "D", description = "Width of the node vectors (default: 32).")
+    @Option(names = "--width", paramLabel = "D", description = "Width of the node vectors (default: 16).")
     Integer width;
 
     @Option(names = "--seed", paramLabel = "SEED", description = "Seed of graphs, weights and samples (default: 6).")

@@ -26,7 +26,7 @@ import java.util.Random;
 final class SchedulerNetwork implements AutoCloseable {
 
     /** Width of the node vectors of the bundled checkpoint. */
-    static final int HIDDEN = 32;
+    static final int HIDDEN = 16;
     static final int ROUNDS = 3;
     private static final float MASKED = -1e4f;
 
