@@ -26,6 +26,15 @@ public final class OrderDp {
      * predecessors) into consecutive segments; returns the stage of every node.
      */
     public static int[] split(EdgeTpuGraph g, EdgeTpuPipeline p, int[] order) {
+        return split(g, p, order, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * The best split of the order if its bottleneck is below {@code bound}, else null. A known
+     * bound (the best split found so far among several orders) prunes most of the work for
+     * orders that cannot beat it.
+     */
+    public static int[] split(EdgeTpuGraph g, EdgeTpuPipeline p, int[] order, double bound) {
         int n = g.size();
         if (order.length != n) {
             throw new IllegalArgumentException("order of " + order.length + " nodes for a graph of " + n);
@@ -97,11 +106,11 @@ public final class OrderDp {
                 now[i] = segment(start, i, before, computePrefix, paramPrefix, cross, cache, stream);
                 cut[k][i] = start;
                 // earlier cuts only add compute and parameters to the segment: once those alone
-                // reach the best value, no earlier cut can do better
+                // reach the best value (or the bound), no earlier cut can do better
                 for (int j = start - 1; j >= 0; j--) {
                     double own = computePrefix[i] - computePrefix[j]
                             + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream;
-                    if (own >= now[i]) {
+                    if (own >= Math.min(now[i], bound)) {
                         break;
                     }
                     double value = Math.max(before[j], own + cross[j] + cross[i]);
@@ -111,7 +120,7 @@ public final class OrderDp {
                     }
                 }
                 // later cuts cost at least the least bottleneck of any longer prefix on k - 1 stages
-                for (int j = start + 1; j <= i && suffixMin[j] < now[i]; j++) {
+                for (int j = start + 1; j <= i && suffixMin[j] < Math.min(now[i], bound); j++) {
                     double value = segment(j, i, before, computePrefix, paramPrefix, cross, cache, stream);
                     if (value < now[i]) {
                         now[i] = value;
@@ -119,6 +128,9 @@ public final class OrderDp {
                     }
                 }
             }
+        }
+        if (!(best[stages][n] < bound)) {
+            return null;
         }
         int[] stage = new int[n];
         int i = n;

@@ -86,6 +86,10 @@ class EdgeTpuModelTest {
             int[] order = randomTopologicalOrder(g, random);
             double fast = EdgeTpuCost.evaluate(g, p, OrderDp.split(g, p, order)).bottleneck();
             assertEquals(plainDp(g, p, order), fast, 1e-9 * fast, "seed " + seed);
+            // with a bound: the same split when it can beat the bound, none when it cannot
+            assertEquals(fast, EdgeTpuCost.evaluate(g, p, OrderDp.split(g, p, order, fast * (1 + 1e-9))).bottleneck(),
+                    1e-9 * fast);
+            assertEquals(null, OrderDp.split(g, p, order, fast * (1 - 1e-9)));
         }
     }
 

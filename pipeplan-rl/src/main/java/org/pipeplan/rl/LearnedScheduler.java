@@ -105,7 +105,10 @@ public final class LearnedScheduler implements AutoCloseable {
             if (!tried.add(java.util.Arrays.stream(order).boxed().toList())) {
                 continue; // a peaked policy repeats itself: split each order once
             }
-            int[] stages = OrderDp.split(g, p, order);
+            int[] stages = OrderDp.split(g, p, order, bestTime - 1e-12);
+            if (stages == null) {
+                continue; // no split of this order beats the best so far
+            }
             double time = EdgeTpuCost.evaluate(g, p, stages).bottleneck();
             if (time < bestTime - 1e-12) {
                 best = stages;
