@@ -95,7 +95,24 @@ public final class OrderDp {
             for (int j = n; j >= 0; j--) {
                 suffixMin[j] = Math.min(before[j], suffixMin[j + 1]);
             }
+            int stagesLeft = stages - k;
             for (int i = 0; i <= n; i++) {
+                // with a bound: the positions i..n still to place need at least their compute and
+                // their parameters over the caches, spread evenly over the stages left; a prefix
+                // that cannot finish below the bound is not worth a best value
+                if (bound < Double.POSITIVE_INFINITY && stagesLeft > 0) {
+                    double rest = (computePrefix[n] - computePrefix[i]
+                            + Math.max(0, paramPrefix[n] - paramPrefix[i] - stagesLeft * cache) / stream) / stagesLeft;
+                    if (rest >= bound) {
+                        now[i] = Double.POSITIVE_INFINITY;
+                        cut[k][i] = Math.min(i, cut[k][Math.max(0, i - 1)]);
+                        continue;
+                    }
+                } else if (bound < Double.POSITIVE_INFINITY && i < n && k == stages) {
+                    now[i] = Double.POSITIVE_INFINITY; // the last stage must end at the last position
+                    cut[k][i] = Math.min(i, cut[k][Math.max(0, i - 1)]);
+                    continue;
+                }
                 if (k == 1) { // the first stage starts at position 0
                     now[i] = segment(0, i, before, computePrefix, paramPrefix, cross, cache, stream);
                     cut[k][i] = 0;
