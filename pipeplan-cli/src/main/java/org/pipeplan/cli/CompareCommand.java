@@ -70,13 +70,9 @@ final class CompareCommand implements Callable<Integer> {
         List<Row> rows = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (String name : solvers == null ? Solvers.names() : solvers) {
-            var solver = Solvers.byName(name);
-            // each solver minimises the chosen objective if it can, its own otherwise
-            SolverOptions own = solver.objectives().contains(objective) ? options
-                    : options.withObjective(solver.objectives().iterator().next());
             Plan plan;
             try {
-                plan = solver.solve(problem, own);
+                plan = solveFor(Solvers.byName(name), problem, options);
             } catch (UnsupportedProblemException e) {
                 skipped.add(name + ": not applicable: " + e.getMessage());
                 continue;
@@ -137,5 +133,12 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Solves with the options' objective if the solver minimises it, with its own otherwise. */
+    static Plan solveFor(org.pipeplan.solver.PlacementSolver solver, PlacementProblem problem, SolverOptions options) {
+        SolverOptions own = solver.objectives().contains(options.objective()) ? options
+                : options.withObjective(solver.objectives().iterator().next());
+        return solver.solve(problem, own);
     }
 }

@@ -68,14 +68,24 @@ final class EdgeTpuCommand implements Callable<Integer> {
         if (problemOptions.devices == null) {
             problemOptions.devices = "edge-tpu:" + stages;
         }
-        if (problemOptions.topology == null) {
-            problemOptions.topology = "chain";
-        }
         List<String> chosen = solvers == null ? SCHEDULERS : solvers;
         for (String s : chosen) {
             if (!SCHEDULERS.contains(s)) {
                 throw new InputException("command line", "unknown Edge TPU scheduler '" + s + "' (" + String.join(", ", SCHEDULERS) + ")");
             }
+        }
+        run(w, problemOptions, chosen, settings.options(TerminalProgress.forTerminal(quiet)), checkpoint, out);
+        return 0;
+    }
+
+    /**
+     * Builds the Edge TPU problem of the ONNX model and devices of the options (chained unless a
+     * topology is given), runs the schedulers and prints them.
+     */
+    static void run(PrintWriter w, ProblemOptions problemOptions, List<String> chosen, SolverOptions options,
+                    Path checkpoint, Path out) {
+        if (problemOptions.topology == null) {
+            problemOptions.topology = "chain";
         }
         var model = problemOptions.onnxModel();
         DeviceSpec devices = problemOptions.deviceSpec();
@@ -84,8 +94,7 @@ final class EdgeTpuCommand implements Callable<Integer> {
             throw new InputException("command line", "an Edge TPU pipeline needs devices of one type, got " + types.size());
         }
         EdgeTpuProblem problem = EdgeTpuProblem.of(problemOptions.problemOf(model), types.get(0));
-        run(w, problem, types.get(0).name(), chosen, settings.options(TerminalProgress.forTerminal(quiet)), checkpoint, out);
-        return 0;
+        run(w, problem, types.get(0).name(), chosen, options, checkpoint, out);
     }
 
     /** Runs the chosen schedulers on an Edge TPU problem, prints their table and the best split's stages. */

@@ -91,17 +91,7 @@ final class PlanCommand implements Callable<Integer> {
             throw new org.pipeplan.io.InputException("command line", "--solver learned splits an ONNX model over Edge TPUs: "
                     + "give an .onnx model and --devices edge-tpu:N");
         }
-        if (problemOptions.topology == null) {
-            problemOptions.topology = "chain";
-        }
-        var devices = problemOptions.deviceSpec();
-        if (devices.types().size() != 1) {
-            throw new org.pipeplan.io.InputException("command line", "--solver learned needs devices of one type, got "
-                    + devices.types().size());
-        }
-        var problem = org.pipeplan.edgetpu.EdgeTpuProblem.of(problemOptions.problemOf(problemOptions.onnxModel()),
-                devices.types().get(0));
-        EdgeTpuCommand.run(w, problem, devices.types().get(0).name(), java.util.List.of("compiler", "learned"),
+        EdgeTpuCommand.run(w, problemOptions, java.util.List.of("compiler", "learned"),
                 settings.options(TerminalProgress.forTerminal(quiet)), null, out);
         return 0;
     }

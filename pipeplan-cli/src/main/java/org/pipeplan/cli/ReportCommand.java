@@ -20,7 +20,6 @@ import org.pipeplan.report.RunMeasurement;
 import org.pipeplan.report.RunMeasurementReader;
 import org.pipeplan.sim.PipelineSimulator;
 import org.pipeplan.sim.SimulationResult;
-import org.pipeplan.solver.PlacementSolver;
 import org.pipeplan.solver.SolverOptions;
 import org.pipeplan.solver.Solvers;
 import org.pipeplan.solver.UnsupportedProblemException;
@@ -109,12 +108,9 @@ final class ReportCommand implements Callable<Integer> {
         List<ComparisonRow> rows = new ArrayList<>();
         SolverOptions options = settings.options(TerminalProgress.forTerminal(quiet));
         for (String name : methods) {
-            PlacementSolver solver = Solvers.byName(name);
-            SolverOptions own = solver.objectives().contains(options.objective()) ? options
-                    : options.withObjective(solver.objectives().iterator().next());
             Plan p;
             try {
-                p = solver.solve(problem, own);
+                p = CompareCommand.solveFor(Solvers.byName(name), problem, options);
             } catch (UnsupportedProblemException e) {
                 continue; // not applicable to this graph (the compare command lists why)
             }

@@ -100,16 +100,12 @@ public final class OrderDp {
                 // with a bound: the positions i..n still to place need at least their compute and
                 // their parameters over the caches, spread evenly over the stages left; a prefix
                 // that cannot finish below the bound is not worth a best value
-                if (bound < Double.POSITIVE_INFINITY && stagesLeft > 0) {
-                    double rest = (computePrefix[n] - computePrefix[i]
-                            + Math.max(0, paramPrefix[n] - paramPrefix[i] - stagesLeft * cache) / stream) / stagesLeft;
-                    if (rest >= bound) {
-                        now[i] = Double.POSITIVE_INFINITY;
-                        cut[k][i] = Math.min(i, cut[k][Math.max(0, i - 1)]);
-                        continue;
-                    }
-                } else if (bound < Double.POSITIVE_INFINITY && i < n && k == stages) {
-                    now[i] = Double.POSITIVE_INFINITY; // the last stage must end at the last position
+                // (and the last stage must end at the last position)
+                boolean hopeless = stagesLeft == 0 ? i < n
+                        : (computePrefix[n] - computePrefix[i]
+                            + Math.max(0, paramPrefix[n] - paramPrefix[i] - stagesLeft * cache) / stream) / stagesLeft >= bound;
+                if (bound < Double.POSITIVE_INFINITY && hopeless) {
+                    now[i] = Double.POSITIVE_INFINITY;
                     cut[k][i] = Math.min(i, cut[k][Math.max(0, i - 1)]);
                     continue;
                 }

@@ -34,6 +34,8 @@ public final class PipelineSimulator {
     private final PlacementProblem problem;
     private final Placement placement;
     private final SimulationOptions options;
+    /** The placement in the max-load model: its loads and its pipeline order. */
+    private final Evaluation loads;
 
     // --- the instance: template, samples, resources
     private final SampleTasks tpl;
@@ -100,6 +102,7 @@ public final class PipelineSimulator {
                     + devices.size() + " devices");
         }
         deviceCount = devices.size();
+        loads = MaxLoadEvaluator.evaluate(problem, placement);
         tpl = SampleTasks.of(problem, placement, options.linkLatency());
         taskCount = tpl.size();
         samples = options.samples();
@@ -235,7 +238,7 @@ public final class PipelineSimulator {
      * not the first stage for that).
      */
     private int[] pipelineCaps() {
-        List<Integer> order = MaxLoadEvaluator.evaluate(problem, placement).contiguity().pipelineOrder();
+        List<Integer> order = loads.contiguity().pipelineOrder();
         if (order.isEmpty()) {
             int[] topo = problem.graph().topologicalOrder();
             int[] rank = new int[topo.length];
@@ -670,7 +673,6 @@ public final class PipelineSimulator {
             }
         }
         List<Device> devices = problem.devices().all();
-        Evaluation loads = MaxLoadEvaluator.evaluate(problem, placement);
         List<DeviceActivity> activity = new ArrayList<>();
         double worst = 0;
         double engineBusy = 0;

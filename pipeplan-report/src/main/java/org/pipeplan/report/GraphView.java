@@ -207,8 +207,22 @@ final class GraphView {
         return pos;
     }
 
-    static String svg(PlacementProblem problem, Placement placement) {
+    /** The drawing and its caption, from one coarsening of the graph. */
+    record Drawing(String svg, String caption) {
+    }
+
+    /**
+     * Draws the graph of a placement.
+     *
+     * @param pipelineOrder the devices in stage order (from the evaluation's contiguity), empty
+     *                      when the plan is not a pipeline
+     */
+    static Drawing draw(PlacementProblem problem, Placement placement, List<Integer> pipelineOrder) {
         Coarse c = coarsen(problem, placement);
+        return new Drawing(svg(problem, c, pipelineOrder), caption(problem, c));
+    }
+
+    private static String svg(PlacementProblem problem, Coarse c, List<Integer> stages) {
         double[] pos = order(c);
         int layers = Arrays.stream(c.layer()).max().orElse(0) + 1;
         int widest = 1;
@@ -257,8 +271,6 @@ final class GraphView {
             svg.circle(x[v], y[v], r, Palette.colour(c.device()[v]), "node", tip);
         }
         // the legend names each device's pipeline stage when the plan is a pipeline
-        java.util.List<Integer> stages = org.pipeplan.cost.MaxLoadEvaluator.evaluate(problem, placement).contiguity()
-                .pipelineOrder();
         double lx = 30;
         double ly = height - 14;
         for (Device dev : devices) {
@@ -272,8 +284,7 @@ final class GraphView {
     }
 
     /** How the drawing relates to the graph, for the caption. */
-    static String caption(PlacementProblem problem, Placement placement) {
-        Coarse c = coarsen(problem, placement);
+    private static String caption(PlacementProblem problem, Coarse c) {
         String what = c.shownOperators() + (problem.graph().hasBackward() ? " forward operators" : " operators");
         return c.groups() == c.shownOperators() ? what + ", one node each."
                 : what + " drawn as " + c.groups() + " nodes: chains on one device fused"

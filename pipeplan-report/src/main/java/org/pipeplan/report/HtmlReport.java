@@ -81,8 +81,8 @@ public final class HtmlReport {
         figure(h, "gantt", "Simulated schedule", GanttChart.svg(sim),
                 "The start of the simulated run (" + (o.schedule().training() ? "first two mini-batches" : "first "
                         + GanttChart.STREAMING_SAMPLES_SHOWN + " samples") + "). Hover a block for its sample and times.");
-        figure(h, "graph", "Operator graph by device (stage)", GraphView.svg(in.problem(), plan.placement()),
-                GraphView.caption(in.problem(), plan.placement()) + " Dark edges cross devices.");
+        GraphView.Drawing graph = GraphView.draw(in.problem(), plan.placement(), loads.contiguity().pipelineOrder());
+        figure(h, "graph", "Operator graph by device (stage)", graph.svg(), graph.caption() + " Dark edges cross devices.");
 
         if (!in.comparison().isEmpty()) {
             h.append("<section id=\"comparison\"><h2>Solvers and baselines</h2>\n<table class=\"grid\"><tr><th>method</th>"

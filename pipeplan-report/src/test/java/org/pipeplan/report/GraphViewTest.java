@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.pipeplan.graph.PlacementProblem;
@@ -44,9 +45,10 @@ class GraphViewTest {
                 assertEquals(byHalves(p).deviceOf(v), c.device()[c.groupOf()[v]]);
             }
         }
-        String svg = GraphView.svg(p, byHalves(p));
-        assertTrue(svg.length() < 200_000, "svg of " + svg.length() + " characters");
-        assertTrue(GraphView.caption(p, byHalves(p)).contains("2000 forward operators drawn as"));
+        GraphView.Drawing drawing = GraphView.draw(p, byHalves(p), List.of(0, 1));
+        assertTrue(drawing.svg().length() < 200_000, "svg of " + drawing.svg().length() + " characters");
+        assertTrue(drawing.caption().contains("2000 forward operators drawn as"));
+        assertTrue(drawing.svg().contains("stage 1: acc1"));
     }
 
     @Test

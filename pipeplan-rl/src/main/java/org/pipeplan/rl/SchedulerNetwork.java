@@ -171,22 +171,14 @@ final class SchedulerNetwork implements AutoCloseable {
     /** The decoder's weights and the graph's keys as plain arrays, for fast step-by-step decoding. */
     Decoder decoder(NDManager m, GraphFeatures f) {
         NDArray h = encode(m, f);
-        float[][] hs = matrix(h);
-        float[][] keys = matrix(h.matMul(p("key.w")).div((float) Math.sqrt(hidden)));
+        float[][] hs = PolicyWeights.matrix(h);
+        float[][] keys = PolicyWeights.matrix(h.matMul(p("key.w")).div((float) Math.sqrt(hidden)));
         float[] bias = h.matMul(p("bias.w")).toFloatArray();
-        return new Decoder(hs, keys, bias, matrix(p("query.w1")), p("query.b1").toFloatArray(), matrix(p("query.w2")),
+        return new Decoder(hs, keys, bias, PolicyWeights.matrix(p("query.w1")), p("query.b1").toFloatArray(),
+                PolicyWeights.matrix(p("query.w2")),
                 p("start").toFloatArray());
     }
 
-    private static float[][] matrix(NDArray a) {
-        long[] shape = a.getShape().getShape();
-        float[] flat = a.toFloatArray();
-        float[][] out = new float[(int) shape[0]][(int) shape[1]];
-        for (int i = 0; i < out.length; i++) {
-            System.arraycopy(flat, i * out[i].length, out[i], 0, out[i].length);
-        }
-        return out;
-    }
 
     @Override
     public void close() {
