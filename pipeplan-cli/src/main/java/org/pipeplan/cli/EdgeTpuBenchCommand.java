@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         description = {"Benchmarks the Edge TPU schedulers on ONNX models.",
             "For every model and pipeline length: the compiler's segmentation, the exact CP-SAT split and the learned "
                 + "scheduler, with bottleneck stage time and solve time (after a warm-up, so native libraries and the JIT "
-                + "are loaded; the learned time is the median of five runs), then how many learned splits are within 5% of exact, the speed-up over exact on graphs "
+                + "are loaded; the learned time is the median of five runs), then how many learned splits are within 5%% of exact, the speed-up over exact on graphs "
                 + "over 200 nodes, and the geometric mean of the learned throughput over the compiler's."})
 final class EdgeTpuBenchCommand implements Callable<Integer> {
 

@@ -134,4 +134,23 @@ class CliTest {
         String planHelp = run("plan", "--help").out().replaceAll("\\s+", " ");
         assertTrue(planHelp.contains("dp, linear, pipedream, single, local-search"), planHelp);
     }
+
+    @Test
+    void everyHelpTextIsAValidFormat() {
+        // picocli formats descriptions; a bare '%' makes it print a warning instead of the help
+        picocli.CommandLine root = new picocli.CommandLine(new PipeplanCommand());
+        for (picocli.CommandLine c : root.getSubcommands().values()) {
+            picocli.CommandLine.Model.CommandSpec spec = c.getCommandSpec();
+            java.util.List<String> texts = new java.util.ArrayList<>(java.util.List.of(spec.usageMessage().description()));
+            spec.options().forEach(o -> texts.addAll(java.util.List.of(o.description())));
+            spec.positionalParameters().forEach(o -> texts.addAll(java.util.List.of(o.description())));
+            for (String text : texts) {
+                try {
+                    String.format(text.replace("${DEFAULT-VALUE}", "").replace("${COMPLETION-CANDIDATES}", ""));
+                } catch (java.util.IllegalFormatException e) {
+                    throw new AssertionError(spec.name() + ": not a valid help format: " + text, e);
+                }
+            }
+        }
+    }
 }
