@@ -8,34 +8,78 @@ import org.pipeplan.edgetpu.EdgeTpuPipeline;
  * The policy's decoder on plain arrays, for one encoded graph: builds an order step by step, the
  * next node greedily (highest score among the ready ones) or sampled from the softmax of the
  * scores. Mirrors {@link SchedulerNetwork#logLikelihood} exactly.
- *
- * @param embeddings node vectors from the encoder
- * @param keys       node keys, already divided by the square root of the width
- * @param bias       per-node score bias
  */
-record Decoder(float[][] embeddings, float[][] keys, float[] bias, float[][] w1, float[] b1, float[][] w2, float[] start) {
+final class Decoder {
+
+    private final float[][] embeddings;
+    private final float[][] keys;
+    private final float[] bias;
+    /** The rows of the query's first layer that read the progress features. */
+    private final float[][] progressW;
+    private final float[][] w2;
+    /**
+     * The query's first layer applied to each node's embedding, bias included (and to the start
+     * vector): the part of the product that depends only on the node placed last, computed once
+     * per graph instead of at every step of every decode.
+     */
+    private final float[][] fromNode;
+    private final float[] fromStart;
+
+    /**
+     * @param embeddings node vectors from the encoder
+     * @param keys       node keys, already divided by the square root of the width
+     * @param bias       per-node score bias
+     * @param w1         the query's first layer: rows for the last node's embedding, then for the
+     *                   progress features
+     * @param b1         its bias
+     * @param w2         the query's second layer
+     * @param start      the vector standing for "no node placed yet"
+     */
+    Decoder(float[][] embeddings, float[][] keys, float[] bias, float[][] w1, float[] b1, float[][] w2, float[] start) {
+        this.embeddings = embeddings;
+        this.keys = keys;
+        this.bias = bias;
+        this.w2 = w2;
+        int width = start.length;
+        float[][] embeddingW = java.util.Arrays.copyOfRange(w1, 0, width);
+        this.progressW = java.util.Arrays.copyOfRange(w1, width, w1.length);
+        this.fromNode = new float[embeddings.length][];
+        for (int v = 0; v < embeddings.length; v++) {
+            fromNode[v] = firstLayer(embeddings[v], embeddingW, b1);
+        }
+        this.fromStart = firstLayer(start, embeddingW, b1);
+    }
+
+    private static float[] firstLayer(float[] x, float[][] w, float[] b) {
+        float[] y = PolicyWeights.times(x, w);
+        for (int j = 0; j < y.length; j++) {
+            y[j] += b[j];
+        }
+        return y;
+    }
+
+    float[][] embeddings() {
+        return embeddings;
+    }
 
     /** An order of all nodes; {@code random} null decodes greedily. */
     int[] decode(EdgeTpuGraph g, EdgeTpuPipeline p, Random random) {
         int n = g.size();
-        int d = start.length;
+        int d = fromStart.length;
         OrderState state = new OrderState(g, p);
         float[] progress = new float[OrderState.PROGRESS_FEATURES];
-        float[] input = new float[d + progress.length];
         float[] hidden = new float[d];
         float[] query = new float[d];
         double[] scores = new double[n];
         int[] order = new int[n];
-        float[] last = start;
+        float[] last = fromStart;
         for (int t = 0; t < n; t++) {
             state.progress(progress);
-            System.arraycopy(last, 0, input, 0, d);
-            System.arraycopy(progress, 0, input, d, progress.length);
             // row by row (saxpy form), which the JIT vectorises
-            System.arraycopy(b1, 0, hidden, 0, d);
-            for (int i = 0; i < input.length; i++) {
-                float x = input[i];
-                float[] row = w1[i];
+            System.arraycopy(last, 0, hidden, 0, d);
+            for (int i = 0; i < progress.length; i++) {
+                float x = progress[i];
+                float[] row = progressW[i];
                 for (int j = 0; j < d; j++) {
                     hidden[j] += x * row[j];
                 }
@@ -43,6 +87,9 @@ record Decoder(float[][] embeddings, float[][] keys, float[] bias, float[][] w1,
             java.util.Arrays.fill(query, 0f);
             for (int i = 0; i < d; i++) {
                 float x = Math.max(0, hidden[i]);
+                if (x == 0) {
+                    continue;
+                }
                 float[] row = w2[i];
                 for (int j = 0; j < d; j++) {
                     query[j] += x * row[j];
@@ -72,12 +119,13 @@ record Decoder(float[][] embeddings, float[][] keys, float[] bias, float[][] w1,
             } else if (random != null) {
                 double sum = 0;
                 for (int i = 0; i < choices; i++) {
-                    sum += Math.exp(scores[i] - max);
+                    scores[i] = Math.exp(scores[i] - max);
+                    sum += scores[i];
                 }
                 double pick = random.nextDouble() * sum;
                 for (int i = 0; i < choices; i++) {
                     best = state.readyNode(i);
-                    pick -= Math.exp(scores[i] - max);
+                    pick -= scores[i];
                     if (pick <= 0) {
                         break;
                     }
@@ -85,7 +133,7 @@ record Decoder(float[][] embeddings, float[][] keys, float[] bias, float[][] w1,
             }
             order[t] = best;
             state.place(best);
-            last = embeddings[best];
+            last = fromNode[best];
         }
         return order;
     }
