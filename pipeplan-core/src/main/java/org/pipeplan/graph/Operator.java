@@ -23,6 +23,7 @@ public final class Operator {
     private final boolean backward;
     private final Long colocationLabel;
     private final Long layerId;
+    private final String opType;
     private final double memoryBytes;
     private final double outputBytes;
     private final Map<DeviceKind, Double> transferTimes;
@@ -35,6 +36,7 @@ public final class Operator {
         this.backward = b.backward;
         this.colocationLabel = b.colocationLabel;
         this.layerId = b.layerId;
+        this.opType = b.opType;
         this.memoryBytes = b.memoryBytes;
         this.outputBytes = b.outputBytes;
         this.transferTimes = Collections.unmodifiableMap(new LinkedHashMap<>(b.transferTimes));
@@ -50,6 +52,14 @@ public final class Operator {
 
     public static Builder builder(long id) {
         return new Builder(id);
+    }
+
+    /**
+     * The kind of operation (an ONNX op type such as "MatMul"; "ConvGrad" for the backward of a
+     * convolution), where the input says; empty for graphs that do not (placement-json).
+     */
+    public java.util.Optional<String> opType() {
+        return java.util.Optional.ofNullable(opType);
     }
 
     /** The identifier used in input and plan files. */
@@ -129,6 +139,7 @@ public final class Operator {
         private boolean backward;
         private Long colocationLabel;
         private Long layerId;
+        private String opType;
         private double memoryBytes;
         private double outputBytes;
         private final Map<DeviceKind, Double> transferTimes = new LinkedHashMap<>();
@@ -156,6 +167,11 @@ public final class Operator {
 
         public Builder layerId(Long value) {
             this.layerId = value;
+            return this;
+        }
+
+        public Builder opType(String value) {
+            this.opType = value;
             return this;
         }
 

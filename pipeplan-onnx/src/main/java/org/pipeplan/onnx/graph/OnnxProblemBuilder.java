@@ -79,6 +79,7 @@ public final class OnnxProblemBuilder {
             works.add(work);
             indexOfNode.put(i, operators.size());
             Operator.Builder b = Operator.builder(i).name(OnnxModel.nodeName(node)).colocationLabel(training == null ? null : (long) i)
+                    .opType(node.getOpType())
                     .memoryBytes(work.parameterBytes()).outputBytes(work.outputBytes());
             for (DeviceType type : devices.types()) {
                 double ms = measuredTime(type, node);

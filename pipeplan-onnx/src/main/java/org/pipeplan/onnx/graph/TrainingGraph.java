@@ -40,6 +40,7 @@ final class TrainingGraph {
             double bytes = w.outputBytes() + 2 * w.inputBytes() + 2 * w.parameterBytes();
             double memory = w.parameterBytes() * (1 + training.optimizer().statesPerParameter()) + w.inputBytes();
             Operator.Builder b = Operator.builder(-1L - f.id()).name(f.name() + ".grad").backward(true)
+                    .opType(f.opType().map(t -> t + "Grad").orElse(null))
                     .colocationLabel(f.colocationLabel().orElse(f.id())).memoryBytes(memory)
                     .outputBytes(w.inputBytes());
             for (DeviceType type : devices.types()) {

@@ -1,0 +1,34 @@
+package org.pipeplan.parallel;
+
+import java.util.List;
+
+/**
+ * A plan for a GPU cluster: pipeline stages in order, each replicated and split.
+ *
+ * @param stages        in pipeline order
+ * @param timePerSample the solver's value: the slowest stage's time per sample, ms
+ * @param solver        who made it
+ * @param optimal       proven optimal within the plan space of {@link org.pipeplan.solver.parallel.ParallelDp}
+ * @param seconds       search time
+ * @param note          how the search went (episodes, candidates), may be empty
+ */
+public record ParallelPlan(List<ParallelStage> stages, double timePerSample, String solver, boolean optimal,
+                           double seconds, String note) {
+
+    public ParallelPlan {
+        stages = List.copyOf(stages);
+    }
+
+    public int gpusUsed() {
+        return stages.stream().mapToInt(ParallelStage::gpus).sum();
+    }
+
+    /** True when no stage is replicated or split: a plain pipeline. */
+    public boolean pipelineOnly() {
+        return stages.stream().allMatch(s -> s.gpus() == 1);
+    }
+
+    public double throughput() {
+        return 1000.0 / timePerSample;
+    }
+}

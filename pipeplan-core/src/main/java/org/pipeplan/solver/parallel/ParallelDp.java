@@ -1,0 +1,96 @@
+package org.pipeplan.solver.parallel;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.pipeplan.parallel.GpuCluster;
+import org.pipeplan.parallel.ParallelPlan;
+import org.pipeplan.parallel.ParallelProblem;
+import org.pipeplan.parallel.ParallelSpace;
+import org.pipeplan.parallel.ParallelStage;
+import org.pipeplan.parallel.StageCost;
+import org.pipeplan.parallel.StageTime;
+
+/**
+ * The exact planner for GPU clusters (in the spirit of PipeDream's and Piper's planners): dynamic
+ * programming over the prefixes of the pipeline order and the GPUs used so far, choosing for each
+ * stage its range, its replicas and its split degree. best[m][i] is the least time per sample of
+ * the first i positions on GPUs 0..m-1; a stage of positions [j, i) with r replicas split t ways
+ * takes GPUs m - r t .. m - 1, so its links (within or across nodes) are known exactly.
+ * Optimal over its plan space: stages are ranges of the pipeline order, on consecutive GPUs.
+ * O(positions^2 * GPUs * shapes), pruned: a stage's compute alone only grows as it starts earlier.
+ */
+public final class ParallelDp {
+
+    private ParallelDp() {
+    }
+
+    public static ParallelPlan solve(ParallelProblem p, ParallelSpace space) {
+        long start = System.nanoTime();
+        int n = p.positions();
+        GpuCluster c = p.cluster();
+        int gpus = c.gpus();
+        double[][] best = new double[gpus + 1][n + 1];
+        int[][] cut = new int[gpus + 1][n + 1];
+        int[][] replicas = new int[gpus + 1][n + 1];
+        int[][] split = new int[gpus + 1][n + 1];
+        for (double[] row : best) {
+            java.util.Arrays.fill(row, Double.POSITIVE_INFINITY);
+        }
+        best[0][0] = 0;
+        for (int i = 1; i <= n; i++) {
+            for (int m = 1; m <= gpus; m++) {
+                double cur = Double.POSITIVE_INFINITY;
+                for (int[] shape : space.shapes(m)) {
+                    int r = shape[0];
+                    int t = shape[1];
+                    int a = m - r * t;
+                    for (int j = i - 1; j >= 0; j--) {
+                        // compute alone, and memory, only grow as the stage starts earlier
+                        double least = (p.compute(j, i) - p.splittableCompute(j, i) * (1 - 1.0 / t)) / r;
+                        if (least >= cur) {
+                            break;
+                        }
+                        if (best[a][j] >= cur) {
+                            continue;
+                        }
+                        StageTime st = StageCost.of(p, j, i, r, t, a);
+                        if (st.memoryPerGpu() > c.memoryBytes()) {
+                            break;
+                        }
+                        double value = Math.max(best[a][j], st.perSample());
+                        if (value < cur) {
+                            cur = value;
+                            best[m][i] = value;
+                            cut[m][i] = j;
+                            replicas[m][i] = r;
+                            split[m][i] = t;
+                        }
+                    }
+                }
+            }
+        }
+        int used = -1;
+        for (int m = 1; m <= gpus; m++) {
+            if (best[m][n] < (used < 0 ? Double.POSITIVE_INFINITY : best[used][n])) {
+                used = m;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (used < 0) {
+            return new ParallelPlan(List.of(), Double.POSITIVE_INFINITY, "parallel-dp", false, seconds,
+                    "no plan fits the GPUs' memory");
+        }
+        List<ParallelStage> stages = new ArrayList<>();
+        int i = n;
+        int m = used;
+        while (i > 0) {
+            int j = cut[m][i];
+            int r = replicas[m][i];
+            int t = split[m][i];
+            stages.add(0, new ParallelStage(p.nodes(j, i), r, t, m - r * t));
+            m -= r * t;
+            i = j;
+        }
+        return new ParallelPlan(stages, best[used][n], "parallel-dp", true, seconds, space.toString());
+    }
+}
