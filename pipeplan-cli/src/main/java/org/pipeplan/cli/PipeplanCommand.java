@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
             + "throughput, proves how good the split is, and checks any split against the cost model."},
         subcommands = {PlanCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class,
             ProfileCommand.class, SplitCommand.class, RunCommand.class, ExportCommand.class, SimulateCommand.class,
-            ReportCommand.class, EdgeTpuCommand.class, EdgeTpuBenchCommand.class, TrainCommand.class,
+            ReportCommand.class, EdgeTpuCommand.class, EdgeTpuBenchCommand.class, TrainCommand.class, ParallelBenchCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 success; 1 bad input; 2 bad usage; 3 no feasible plan, or an infeasible "
             + "plan given to evaluate; 4 split --check found a difference; 70 internal error. Set PIPEPLAN_DEBUG=1 to see stack traces."})

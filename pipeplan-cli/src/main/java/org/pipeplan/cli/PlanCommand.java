@@ -35,9 +35,18 @@ final class PlanCommand implements Callable<Integer> {
     @Mixin
     SolverSettings settings;
 
+    @Mixin
+    ClusterOptions cluster;
+
+    @Option(names = "--episodes", paramLabel = "N", defaultValue = "2000",
+            description = "dqn: episodes (plans built) at most; --time-limit also stops it (default: ${DEFAULT-VALUE}).")
+    int episodes;
+
     @Option(names = {"-s", "--solver"}, defaultValue = "dp", completionCandidates = SolverNames.class,
-            description = "Solver: ${COMPLETION-CANDIDATES}, or learned (the learned Edge TPU scheduler, for an ONNX model on "
-                    + "--devices edge-tpu:N) (default: ${DEFAULT-VALUE}).")
+            description = "Solver: ${COMPLETION-CANDIDATES}; learned (the learned Edge TPU scheduler, for an ONNX model on "
+                    + "--devices edge-tpu:N); or, on a GPU cluster made of the accelerators (docs/parallel.md): dqn (the "
+                    + "DQN plan search), parallel (the exact DP over stages, replicas and split degrees), pipeline-gpus (the "
+                    + "exact DP over plain pipelines) (default: ${DEFAULT-VALUE}).")
     String solver;
 
     @Option(names = {"-o", "--out"}, paramLabel = "PLAN.json", description = "Write the plan here (docs/plan-format.md).")
@@ -54,6 +63,9 @@ final class PlanCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         if (solver.equals("learned")) {
             return planEdgeTpu(w);
+        }
+        if (ParallelPlanning.SOLVERS.contains(solver)) {
+            return planCluster(w);
         }
         PlacementProblem problem = problemOptions.load();
         PlacementSolver chosen = Solvers.byName(solver);
@@ -83,6 +95,18 @@ final class PlanCommand implements Callable<Integer> {
             w.println("plan written to " + out);
         }
         return plan.status() == PlanStatus.INFEASIBLE ? PipeplanCommand.EXIT_INFEASIBLE : 0;
+    }
+
+    /** Plans for a GPU cluster: pipeline stages, replication and operator splitting. */
+    private int planCluster(PrintWriter w) {
+        if (episodes < 1) {
+            throw new org.pipeplan.io.InputException("command line", "--episodes must be >= 1, got " + episodes);
+        }
+        var problem = cluster.problem(problemOptions.load(), problemOptions);
+        var dqn = org.pipeplan.rl.dqn.DqnSettings.defaults().withEpisodes(episodes).withTimeLimit(settings.timeLimit)
+                .withSeed(settings.seed);
+        var plan = ParallelPlanning.solve(problem, solver, dqn, TerminalProgress.forTerminal(quiet), Interrupts.signal());
+        return ParallelPlanning.print(w, problem, plan, out);
     }
 
     /** The learned scheduler splits an ONNX model over a chain of Edge TPUs (see the edgetpu command). */

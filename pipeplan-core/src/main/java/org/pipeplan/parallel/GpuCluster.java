@@ -39,6 +39,20 @@ public record GpuCluster(String gpuType, int gpus, int gpusPerNode, double memor
         }
     }
 
+    /**
+     * A cluster of catalog GPUs: within a node they talk over their peer links (NVLink), or their
+     * host links where the type has none.
+     *
+     * @param memoryBytes memory of one GPU (the type's, or a limit given by the user)
+     */
+    public static GpuCluster of(org.pipeplan.device.DeviceType type, int gpus, int gpusPerNode, double memoryBytes,
+                                double interNodeBandwidth) {
+        double intra = type.peerBandwidth() > 0 ? type.peerBandwidth() : type.linkBandwidth();
+        double latency = type.linkLatency() > 0 ? 1000 * type.linkLatency() : DEFAULT_INTRA_NODE_LATENCY_MS;
+        return new GpuCluster(type.name(), gpus, gpusPerNode, memoryBytes, intra, Math.min(intra, interNodeBandwidth),
+                latency, Math.max(latency, DEFAULT_INTER_NODE_LATENCY_MS));
+    }
+
     /** A link of the cluster: what one message of some bytes costs on it. */
     public record Link(double bandwidth, double latency) {
 

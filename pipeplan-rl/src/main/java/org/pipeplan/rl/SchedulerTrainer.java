@@ -225,26 +225,8 @@ public final class SchedulerTrainer {
         }
     }
 
-    /**
-     * One Adam step, unless some gradient is not finite (then the weights stay as they are). The
-     * gradient handles and every temporary live in a scratch manager closed at the end, so long
-     * training runs do not accumulate native memory.
-     */
     private static void update(NDManager manager, SchedulerNetwork net, Optimizer adam) {
-        try (NDManager scratch = manager.newSubManager()) {
-            Map<String, NDArray> gradients = new java.util.LinkedHashMap<>();
-            for (Map.Entry<String, NDArray> p : net.parameters().entrySet()) {
-                NDArray g = p.getValue().getGradient();
-                g.attach(scratch);
-                if (!Float.isFinite(g.abs().sum().getFloat())) {
-                    return;
-                }
-                gradients.put(p.getKey(), g);
-            }
-            for (Map.Entry<String, NDArray> p : net.parameters().entrySet()) {
-                adam.update(p.getKey(), p.getValue(), gradients.get(p.getKey()));
-            }
-        }
+        AdamStep.apply(manager, net.parameters(), adam);
     }
 
     private static double greedyRatio(NDManager manager, SchedulerNetwork net, List<Example> examples) {

@@ -8,14 +8,14 @@ import ai.djl.ndarray.NDManager;
  * the pytorch-native-cpu jar, unpacked once into DJL_CACHE_DIR), one intra-op and one inter-op
  * thread, so results and timings are repeatable.
  */
-final class Torch {
+public final class Torch {
 
     private static boolean configured;
 
     private Torch() {
     }
 
-    static synchronized NDManager newManager() {
+    public static synchronized NDManager newManager() {
         if (!configured) {
             setIfAbsent("ai.djl.offline", "true");
             setIfAbsent("ai.djl.pytorch.num_threads", "1");

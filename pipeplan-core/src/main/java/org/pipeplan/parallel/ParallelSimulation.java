@@ -1,0 +1,126 @@
+package org.pipeplan.parallel;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.pipeplan.graph.DeviceKind;
+import org.pipeplan.graph.DeviceSet;
+import org.pipeplan.graph.Edge;
+import org.pipeplan.graph.Operator;
+import org.pipeplan.graph.OperatorGraph;
+import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.plan.Placement;
+import org.pipeplan.sim.PipelineSimulator;
+import org.pipeplan.sim.Schedule;
+import org.pipeplan.sim.SimulationOptions;
+import org.pipeplan.sim.SimulationResult;
+
+/**
+ * Runs a parallel plan through the {@link PipelineSimulator}: every stage becomes one device
+ * with as many replicas as the stage (which take samples in turn), running a forward task (and,
+ * in training, a backward task) per sample whose time is one replica's compute plus its split
+ * collectives; tasks of neighbouring stages exchange the activations (and gradients) that cross
+ * their cut, over the link between the two stages. Inference streams samples; training runs 1F1B
+ * with a mini-batch of micro-batches and a flush with the replicas' gradient all-reduce.
+ */
+public final class ParallelSimulation {
+
+    /** Milliseconds per byte the simulator's all-reduce is told; stage weights are scaled to it. */
+    private static final double ALL_REDUCE_MS_PER_BYTE = 1e-9;
+
+    private ParallelSimulation() {
+    }
+
+    public static SimulationResult simulate(ParallelProblem p, ParallelPlan plan) {
+        OperatorGraph g = p.source().graph();
+        GpuCluster c = p.cluster();
+        List<ParallelStage> stages = plan.stages();
+        int count = stages.size();
+        int[] stageOf = new int[g.size()];
+        for (int s = 0; s < count; s++) {
+            for (int v : stages.get(s).nodes()) {
+                stageOf[v] = s;
+            }
+        }
+        // bytes crossing each cut, forward (activations) and backward (gradients) apart
+        double[] forwardCross = new double[count + 1];
+        double[] backwardCross = new double[count + 1];
+        for (int u = 0; u < g.size(); u++) {
+            int lo = stageOf[u];
+            int hi = lo;
+            for (int j = 0; j < g.outDegree(u); j++) {
+                int t = stageOf[g.edge(g.outEdge(u, j)).target()];
+                lo = Math.min(lo, t);
+                hi = Math.max(hi, t);
+            }
+            double[] cross = g.operator(u).isBackward() ? backwardCross : forwardCross;
+            for (int cut = lo + 1; cut <= hi; cut++) {
+                cross[cut] += ParallelProblem.outputBytes(g, u);
+            }
+        }
+        ParallelEvaluation evaluation = ParallelEvaluator.evaluate(p, plan);
+        DeviceKind gpu = DeviceKind.ACCELERATOR;
+        List<Operator> ops = new ArrayList<>();
+        List<Edge> edges = new ArrayList<>();
+        int[] replicas = new int[count];
+        boolean training = p.training();
+        for (int s = 0; s < count; s++) {
+            ParallelStage st = stages.get(s);
+            replicas[s] = st.replicas();
+            double[] work = forwardAndBackward(p, st);
+            double out = s + 1 < count ? c.linkAcross(st.firstGpu() + st.gpus()).transferMs(forwardCross[s + 1]) : 0;
+            double allReduce = evaluation.stages().get(s).allReduce();
+            // the simulator's flush costs 2(r-1)/r x bytes x time per byte: give the stage the
+            // weight that makes it cost what the cost model's all-reduce over its link does
+            double weight = st.replicas() > 1 ? allReduce * st.replicas() / (2.0 * (st.replicas() - 1)) / ALL_REDUCE_MS_PER_BYTE : 0;
+            ops.add(Operator.builder(s).name("stage" + s).colocationLabel(training ? (long) s : null).memoryBytes(weight)
+                    .computeTime(gpu, work[0]).transferTime(gpu, out).build());
+            if (s > 0) {
+                edges.add(new Edge(s - 1, s, ops.get(s - 1).transferTime(gpu), forwardCross[s]));
+            }
+        }
+        if (training) {
+            for (int s = 0; s < count; s++) {
+                ParallelStage st = stages.get(s);
+                double[] work = forwardAndBackward(p, st);
+                double out = s > 0 ? c.linkAcross(st.firstGpu()).transferMs(backwardCross[s]) : 0;
+                ops.add(Operator.builder(count + s).name("stage" + s + ".grad").backward(true).colocationLabel((long) s)
+                        .computeTime(gpu, work[1]).transferTime(gpu, out).build());
+            }
+            edges.add(new Edge(count - 1, 2 * count - 1, 0, 0));
+            for (int s = count - 1; s > 0; s--) {
+                edges.add(new Edge(count + s, count + s - 1, ops.get(count + s).transferTime(gpu), backwardCross[s]));
+            }
+        }
+        PlacementProblem pipeline = new PlacementProblem(p.name() + " stages", OperatorGraph.of(ops, edges),
+                DeviceSet.acceleratorsAndCpus(count, Double.POSITIVE_INFINITY, 0));
+        int[] deviceOf = new int[ops.size()];
+        for (int v = 0; v < ops.size(); v++) {
+            deviceOf[v] = v % count;
+        }
+        SimulationOptions options = training
+                ? SimulationOptions.defaults(Schedule.ONE_F_ONE_B).withMicroBatches(p.miniBatch())
+                // two samples in flight per GPU, so that every replica has work
+                : SimulationOptions.defaults(Schedule.STREAMING).withInFlight(2 * plan.gpusUsed())
+                        .withMicroBatches(Math.max(256, 64 * plan.gpusUsed())); // enough samples for every replica's steady state
+        options = options.withReplicas(replicas).withAllReducePerByte(ALL_REDUCE_MS_PER_BYTE);
+        return PipelineSimulator.simulate(pipeline, new Placement(deviceOf, count), options);
+    }
+
+    /** One replica's forward and backward time per sample, split collectives included. */
+    private static double[] forwardAndBackward(ParallelProblem p, ParallelStage st) {
+        OperatorGraph g = p.source().graph();
+        GpuCluster.Link link = p.cluster().splitLink(st.firstGpu(), st.replicas(), st.split());
+        double[] work = new double[2];
+        for (int v : st.nodes()) {
+            boolean backward = g.operator(v).isBackward();
+            boolean split = p.splitRule().splittable(v);
+            double t = p.computeOf(v) / (split ? st.split() : 1);
+            if (split && st.split() > 1) {
+                double out = ParallelProblem.outputBytes(g, v);
+                t += backward ? Collectives.allReduce(out, st.split(), link) : Collectives.allGather(out, st.split(), link);
+            }
+            work[backward ? 1 : 0] += t;
+        }
+        return work;
+    }
+}
