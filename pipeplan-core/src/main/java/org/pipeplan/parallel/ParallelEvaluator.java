@@ -18,6 +18,30 @@ public final class ParallelEvaluator {
     private ParallelEvaluator() {
     }
 
+    /**
+     * Bytes crossing the cut before each stage, of the tensors made by the operators chosen: a
+     * tensor crosses every cut between its producer's stage and its farthest consumer's.
+     */
+    static double[] crossing(OperatorGraph g, int[] stageOf, int stages, java.util.function.Predicate<Operator> which) {
+        double[] cross = new double[stages + 1];
+        for (int u = 0; u < g.size(); u++) {
+            if (!which.test(g.operator(u))) {
+                continue;
+            }
+            int lo = stageOf[u];
+            int hi = lo;
+            for (int j = 0; j < g.outDegree(u); j++) {
+                int t = stageOf[g.edge(g.outEdge(u, j)).target()];
+                lo = Math.min(lo, t);
+                hi = Math.max(hi, t);
+            }
+            for (int cut = lo + 1; cut <= hi; cut++) {
+                cross[cut] += ParallelProblem.outputBytes(g, u);
+            }
+        }
+        return cross;
+    }
+
     public static ParallelEvaluation evaluate(ParallelProblem p, ParallelPlan plan) {
         OperatorGraph g = p.source().graph();
         GpuCluster c = p.cluster();
@@ -69,20 +93,7 @@ public final class ParallelEvaluator {
                         + " goes back from stage " + stageOf[e.source()] + " to " + stageOf[e.target()]);
             }
         }
-        // bytes crossing the cut before each stage
-        double[] cross = new double[stages.size() + 1];
-        for (int u = 0; u < g.size(); u++) {
-            int lo = stageOf[u];
-            int hi = lo;
-            for (int j = 0; j < g.outDegree(u); j++) {
-                int t = stageOf[g.edge(g.outEdge(u, j)).target()];
-                lo = Math.min(lo, t);
-                hi = Math.max(hi, t);
-            }
-            for (int cut = lo + 1; cut <= hi; cut++) {
-                cross[cut] += ParallelProblem.outputBytes(g, u);
-            }
-        }
+        double[] cross = crossing(g, stageOf, stages.size(), op -> true);
         List<StageTime> times = new ArrayList<>();
         double worst = 0;
         for (int s = 0; s < stages.size(); s++) {

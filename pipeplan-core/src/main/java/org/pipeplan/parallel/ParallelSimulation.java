@@ -42,21 +42,8 @@ public final class ParallelSimulation {
             }
         }
         // bytes crossing each cut, forward (activations) and backward (gradients) apart
-        double[] forwardCross = new double[count + 1];
-        double[] backwardCross = new double[count + 1];
-        for (int u = 0; u < g.size(); u++) {
-            int lo = stageOf[u];
-            int hi = lo;
-            for (int j = 0; j < g.outDegree(u); j++) {
-                int t = stageOf[g.edge(g.outEdge(u, j)).target()];
-                lo = Math.min(lo, t);
-                hi = Math.max(hi, t);
-            }
-            double[] cross = g.operator(u).isBackward() ? backwardCross : forwardCross;
-            for (int cut = lo + 1; cut <= hi; cut++) {
-                cross[cut] += ParallelProblem.outputBytes(g, u);
-            }
-        }
+        double[] forwardCross = ParallelEvaluator.crossing(g, stageOf, count, op -> !op.isBackward());
+        double[] backwardCross = ParallelEvaluator.crossing(g, stageOf, count, Operator::isBackward);
         ParallelEvaluation evaluation = ParallelEvaluator.evaluate(p, plan);
         DeviceKind gpu = DeviceKind.ACCELERATOR;
         List<Operator> ops = new ArrayList<>();
