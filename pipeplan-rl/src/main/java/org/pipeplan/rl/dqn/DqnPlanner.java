@@ -28,7 +28,10 @@ import org.pipeplan.solver.StopSignal;
  * {@link PlanEnvironment}, choosing epsilon-greedily by its Q-network; transitions go to an
  * experience replay, from which the network learns (Huber loss on one-step targets from a target
  * network that is refreshed every {@value #TARGET_SYNC} updates). Every episode's plan is scored
- * by the cost model and the best one is kept; the search ends with a greedy episode.
+ * by the cost model and the best one is kept. Ten times in a search, and at its end, the learned
+ * Q-values also steer a beam search ({@value #BEAM} partial plans wide), which follows the agent's
+ * few most promising choices at every step instead of its single best one; the search ends with a
+ * greedy episode.
  */
 public final class DqnPlanner {
 
@@ -40,6 +43,10 @@ public final class DqnPlanner {
     /** Exploration falls linearly from 1 to {@value #EPSILON_END} over this share of the episodes. */
     static final double EXPLORATION_SHARE = 0.6;
     static final double EPSILON_END = 0.05;
+    /** Partial plans kept at each step of the Q-guided beam search. */
+    static final int BEAM = 64;
+    /** Beam searches in a search: one after every tenth of the episodes. */
+    static final int BEAM_SEARCHES = 10;
 
     private final ParallelProblem problem;
     private final PlanEnvironment env;
@@ -118,6 +125,17 @@ public final class DqnPlanner {
                         }
                     }
                 }
+                boolean beamNow = updates > 0 && (episode + 1) % Math.max(1, settings.episodes() / BEAM_SEARCHES) == 0;
+                if (beamNow || greedy) {
+                    Beam found = beamSearch(online);
+                    if (found != null && found.worst() < bestTime - 1e-12) {
+                        bestTime = found.worst();
+                        best = found.actions();
+                        bestEpisode = episode;
+                        listener.message(String.format(java.util.Locale.ROOT, "beam search after episode %d: %.6g ms per sample",
+                                episode, bestTime));
+                    }
+                }
                 if (env.finished(state) && state.worst() < bestTime - 1e-12) {
                     bestTime = state.worst();
                     best = taken;
@@ -140,6 +158,50 @@ public final class DqnPlanner {
             stages.add(new ParallelStage(problem.nodes(a.from(), a.to()), a.replicas(), a.split(), a.firstGpu()));
         }
         return new Result(new ParallelPlan(stages, bestTime, "dqn", false, seconds, note), episode, updates, bestEpisode);
+    }
+
+    /** A partial plan of the beam: its stages so far and where they lead. */
+    private record Beam(List<PlanEnvironment.Action> actions, PlanEnvironment.State state, double estimate) {
+
+        double worst() {
+            return state.worst();
+        }
+    }
+
+    /**
+     * Builds plans breadth-first, keeping at each step the {@value #BEAM} partial plans whose
+     * slowest stage, as the Q-network expects it to end up, is smallest; returns the best complete
+     * plan met, or null.
+     */
+    private Beam beamSearch(QNetwork.Weights w) {
+        List<Beam> beam = List.of(new Beam(List.of(), env.start(), 0));
+        Beam best = null;
+        while (!beam.isEmpty()) {
+            Map<PlanEnvironment.State, Beam> children = new HashMap<>();
+            for (Beam b : beam) {
+                for (PlanEnvironment.Action a : actions(b.state())) {
+                    env.features(b.state(), a, features);
+                    // Q is minus the growth of the slowest stage from here on, in ideal times
+                    double estimate = b.state().worst() - w.q(features) * env.ideal();
+                    PlanEnvironment.State next = env.next(b.state(), a);
+                    List<PlanEnvironment.Action> plan = new ArrayList<>(b.actions());
+                    plan.add(a);
+                    Beam child = new Beam(plan, next, estimate);
+                    if (env.finished(next)) {
+                        if (best == null || next.worst() < best.worst() - 1e-12) {
+                            best = child;
+                        }
+                    } else {
+                        children.merge(next, child, (x, y) -> y.estimate() < x.estimate() ? y : x);
+                    }
+                }
+            }
+            beam = children.values().stream()
+                    .sorted(java.util.Comparator.comparingDouble(Beam::estimate)
+                            .thenComparingInt(b -> b.state().position()).thenComparingInt(b -> b.state().gpusUsed()))
+                    .limit(BEAM).toList();
+        }
+        return best;
     }
 
     private List<PlanEnvironment.Action> actions(PlanEnvironment.State s) {

@@ -30,7 +30,7 @@ import org.pipeplan.parallel.StageTime;
 final class PlanEnvironment {
 
     static final int STATE_FEATURES = 6;
-    static final int ACTION_FEATURES = 10;
+    static final int ACTION_FEATURES = 12;
     static final int FEATURES = STATE_FEATURES + ACTION_FEATURES;
     /** Frontier cuts tried on each side of the balanced cut, per stage shape. */
     static final int CUTS_PER_SIDE = 3;
@@ -211,6 +211,11 @@ final class PlanEnvironment {
         into[13] = (float) (problem.crossing(a.to()) / crossScale);
         into[14] = (float) (a.time().memoryPerGpu() / problem.cluster().memoryBytes());
         into[15] = a.to() == n ? 1 : 0;
+        // the rest spread evenly over the GPUs left after this stage: a lower bound of what follows,
+        // so that with the slowest stage so far it bounds the plan's time (minus the return) from below
+        double rest = a.to() == n ? 0 : problem.compute(a.to(), n) / Math.max(left - a.gpus(), 1);
+        into[16] = clip(rest / ideal);
+        into[17] = clip(Math.max(Math.max(s.worst(), a.time().perSample()), rest) / ideal);
     }
 
     private static float clip(double x) {
