@@ -24,6 +24,7 @@ import org.pipeplan.rl.dqn.DqnSettings;
 import org.pipeplan.sim.SimulationResult;
 import org.pipeplan.solver.ProgressListener;
 import org.pipeplan.solver.StopSignal;
+import org.pipeplan.solver.parallel.IdealParallelDp;
 import org.pipeplan.solver.parallel.ParallelDp;
 
 /** The parallel planners on a GPU cluster (plan -s dqn|parallel|pipeline-gpus): solve, print, save. */
@@ -39,10 +40,25 @@ final class ParallelPlanning {
     static ParallelPlan solve(ParallelProblem p, String solver, DqnSettings dqn, ProgressListener progress, StopSignal stop) {
         return switch (solver) {
             case "dqn" -> DqnPlanner.search(p, ParallelSpace.full(p.cluster()), dqn, progress, stop).plan();
-            case "parallel" -> ParallelDp.solve(p, ParallelSpace.full(p.cluster()));
-            case "pipeline-gpus" -> ParallelDp.solve(p, ParallelSpace.pipelineOnly());
+            case "parallel" -> exact(p, ParallelSpace.full(p.cluster()));
+            case "pipeline-gpus" -> exact(p, ParallelSpace.pipelineOnly());
             default -> throw new IllegalArgumentException("not a cluster solver: " + solver);
         };
+    }
+
+    /**
+     * The exact DP over all ideals when they are few enough to pair up, else over the ranges of
+     * one topological order (the note says which).
+     */
+    static ParallelPlan exact(ParallelProblem p, ParallelSpace space) {
+        ParallelPlan overIdeals = IdealParallelDp.solve(p, space, IdealParallelDp.DEFAULT_MAX_IDEALS);
+        if (overIdeals != null) {
+            return overIdeals;
+        }
+        ParallelPlan ranges = ParallelDp.solve(p, space);
+        return new ParallelPlan(ranges.stages(), ranges.timePerSample(), ranges.solver(), ranges.optimal(), ranges.seconds(),
+                ranges.note() + ", stages are ranges of one topological order (more than "
+                        + IdealParallelDp.DEFAULT_MAX_IDEALS + " ideals)");
     }
 
     /** Prints the plan, re-evaluated independently and simulated; returns the exit status. */

@@ -8,7 +8,7 @@ import java.util.List;
  * @param stages        in pipeline order
  * @param timePerSample the solver's value: the slowest stage's time per sample, ms
  * @param solver        who made it
- * @param optimal       proven optimal within the plan space of {@link org.pipeplan.solver.parallel.ParallelDp}
+ * @param optimal       proven optimal within the solver's plan space (the note names it)
  * @param seconds       search time
  * @param note          how the search went (episodes, candidates), may be empty
  */

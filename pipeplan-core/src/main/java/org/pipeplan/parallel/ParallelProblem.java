@@ -36,6 +36,8 @@ public final class ParallelProblem {
     private final double[] nodeCompute;
     private final int[] positionOfNode;
     private final int[][] members;
+    /** Precedence among positions: the unit graph's edges, which every plan's stages respect. */
+    private final int[][] successors;
     final double[] splitCompute;
     final double[] wholeCompute;
     final double[] splitMemory;
@@ -69,11 +71,17 @@ public final class ParallelProblem {
         int n = order.length;
         members = new int[n][];
         positionOfNode = new int[g.size()];
+        int[] positionOfUnit = new int[n];
         for (int i = 0; i < n; i++) {
             members[i] = units.members(order[i]);
+            positionOfUnit[order[i]] = i;
             for (int v : members[i]) {
                 positionOfNode[v] = i;
             }
+        }
+        successors = new int[n][];
+        for (int i = 0; i < n; i++) {
+            successors[i] = Arrays.stream(units.successors(order[i])).map(u -> positionOfUnit[u]).sorted().toArray();
         }
         splitCompute = new double[n + 1];
         wholeCompute = new double[n + 1];
@@ -145,7 +153,7 @@ public final class ParallelProblem {
     }
 
     /** Bytes of an operator's output: the largest tensor on its out-edges, or its declared output. */
-    static double outputBytes(OperatorGraph g, int v) {
+    public static double outputBytes(OperatorGraph g, int v) {
         double b = 0;
         for (int j = 0; j < g.outDegree(v); j++) {
             b = Math.max(b, g.edge(g.outEdge(v, j)).bytes());
@@ -206,6 +214,11 @@ public final class ParallelProblem {
     /** Positions of the pipeline order (units). */
     public int positions() {
         return members.length;
+    }
+
+    /** Positions that must be in the same stage as this one or a later one. */
+    public int[] successors(int position) {
+        return successors[position].clone();
     }
 
     /** Operators (node indices) at a position. */

@@ -24,20 +24,28 @@ public final class StageCost {
     }
 
     public static StageTime of(ParallelProblem p, int from, int to, int replicas, int split, int firstGpu) {
+        return of(p, StageSums.range(p, from, to), p.cross[from], p.cross[to], replicas, split, firstGpu);
+    }
+
+    /**
+     * A stage of any operator set, given its sums and the bytes crossing into it (from the stages
+     * before) and out of it (to the stages after).
+     */
+    public static StageTime of(ParallelProblem p, StageSums s, double bytesIn, double bytesOut, int replicas, int split,
+                               int firstGpu) {
         GpuCluster c = p.cluster();
-        double compute = p.wholeCompute[to] - p.wholeCompute[from] + (p.splitCompute[to] - p.splitCompute[from]) / split;
+        double compute = s.wholeCompute() + s.splitCompute() / split;
         double collectives = 0;
         if (split > 1) {
             GpuCluster.Link link = c.splitLink(firstGpu, replicas, split);
-            collectives = splitCollectives(p.gatherBytes[to] - p.gatherBytes[from], p.gatherCount[to] - p.gatherCount[from],
-                    p.reduceBytes[to] - p.reduceBytes[from], p.reduceCount[to] - p.reduceCount[from], split, link);
+            collectives = splitCollectives(s.gatherBytes(), s.gatherCount(), s.reduceBytes(), s.reduceCount(), split, link);
         }
         int gpus = replicas * split;
-        double transfers = (from > 0 ? c.linkAcross(firstGpu).transferMs(p.cross[from]) : 0)
-                + (to < p.positions() ? c.linkAcross(firstGpu + gpus).transferMs(p.cross[to]) : 0);
-        double params = p.wholeParams[to] - p.wholeParams[from] + (p.splitParams[to] - p.splitParams[from]) / split;
+        double transfers = (bytesIn > 0 ? c.linkAcross(firstGpu).transferMs(bytesIn) : 0)
+                + (bytesOut > 0 ? c.linkAcross(firstGpu + gpus).transferMs(bytesOut) : 0);
+        double params = s.wholeParams() + s.splitParams() / split;
         double allReduce = p.training() ? Collectives.allReduce(params, replicas, c.linkOf(firstGpu, gpus)) : 0;
-        double memory = p.wholeMemory[to] - p.wholeMemory[from] + (p.splitMemory[to] - p.splitMemory[from]) / split;
+        double memory = s.wholeMemory() + s.splitMemory() / split;
         double perSample = (compute + collectives + transfers) / replicas + allReduce / p.miniBatch();
         return new StageTime(compute, collectives, transfers, allReduce, perSample, memory);
     }
