@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
         subcommands = {PlanCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class,
             ProfileCommand.class, SplitCommand.class, RunCommand.class, ExportCommand.class, SimulateCommand.class,
             ReportCommand.class, EdgeTpuCommand.class, EdgeTpuBenchCommand.class, TrainCommand.class, ParallelBenchCommand.class,
+            GenerateCommand.class, ScaleBenchCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 success; 1 bad input; 2 bad usage; 3 no feasible plan, or an infeasible "
             + "plan given to evaluate; 4 split --check found a difference; 70 internal error. Set PIPEPLAN_DEBUG=1 to see stack traces."})
@@ -37,7 +38,8 @@ public final class PipeplanCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: plan, evaluate, compare, bench, profile, split, run, export, simulate, report, edgetpu, edgetpu-bench or train");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: plan, evaluate, compare, bench, profile, split, run, export, simulate, report, edgetpu, edgetpu-bench, "
+            + "train, parallel-bench, generate or scale-bench");
     }
 
     public static void main(String[] args) {

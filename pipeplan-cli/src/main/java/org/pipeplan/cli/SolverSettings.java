@@ -19,6 +19,11 @@ final class SolverSettings {
             description = "Above this many ideals the exact DP falls back to a labelled heuristic (default: ${DEFAULT-VALUE}).")
     long maxIdeals;
 
+    @Option(names = "--coarsen-above", paramLabel = "N", defaultValue = "3000",
+            description = "The DP solvers coarsen graphs of more units than this into about N/2 blocks, then refine the"
+                    + " split on the units (default: ${DEFAULT-VALUE}).")
+    int coarsenAbove;
+
     @Option(names = "--restarts", paramLabel = "R", defaultValue = "10",
             description = "Restarts of the local search (default: ${DEFAULT-VALUE}).")
     int restarts;
@@ -40,13 +45,14 @@ final class SolverSettings {
     }
 
     SolverOptions options(ProgressListener progress) {
-        if (timeLimit < 0 || maxIdeals < 1 || restarts < 1 || subgraphs < 1 || (workers != null && workers < 1)) {
+        if (timeLimit < 0 || maxIdeals < 1 || restarts < 1 || subgraphs < 1 || (workers != null && workers < 1)
+                || coarsenAbove < 2) {
             throw new IllegalArgumentException(
-                    "--time-limit must be >= 0; --max-ideals, --restarts, --subgraphs and --workers >= 1");
+                    "--time-limit must be >= 0; --max-ideals, --restarts, --subgraphs and --workers >= 1; --coarsen-above >= 2");
         }
         return SolverOptions.defaults().withTimeLimit(timeLimit).withSeed(seed).withMaxIdeals(maxIdeals)
                 .withRestarts(restarts).withWorkers(workers == null ? Runtime.getRuntime().availableProcessors() : workers)
-                .withObjective(objective()).withSubgraphs(subgraphs).withStop(Interrupts.signal())
+                .withObjective(objective()).withSubgraphs(subgraphs).withCoarsenAbove(coarsenAbove).withStop(Interrupts.signal())
                 .withProgress(progress);
     }
 }

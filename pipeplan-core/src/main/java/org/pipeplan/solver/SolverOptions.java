@@ -14,13 +14,16 @@ import org.pipeplan.plan.Objective;
  * @param workers          threads a solver may use (the DP's results do not depend on it)
  * @param objective        what to minimise, for solvers that offer a choice
  * @param subgraphs        latency: most convex subgraphs (run one after another) per accelerator
+ * @param coarsenAbove     the DP solvers coarsen a graph of more units than this into about half as
+ *                         many blocks, and refine the plan on the fine graph
  * @param stop             raised to make running solvers return their best plan at once
  * @param progress         where progress goes
  */
 public record SolverOptions(double timeLimitSeconds, long seed, long maxIdeals, int restarts, int workers,
-                            Objective objective, int subgraphs, StopSignal stop, ProgressListener progress) {
+                            Objective objective, int subgraphs, int coarsenAbove, StopSignal stop, ProgressListener progress) {
 
     public static final long DEFAULT_MAX_IDEALS = 2_000_000;
+    public static final int DEFAULT_COARSEN_ABOVE = 3000;
 
     public SolverOptions {
         Objects.requireNonNull(objective, "objective");
@@ -38,49 +41,56 @@ public record SolverOptions(double timeLimitSeconds, long seed, long maxIdeals, 
         if (subgraphs < 1) {
             throw new IllegalArgumentException("subgraphs must be >= 1");
         }
+        if (coarsenAbove < 2) {
+            throw new IllegalArgumentException("coarsenAbove must be >= 2");
+        }
     }
 
     public static SolverOptions defaults() {
         return new SolverOptions(0, 1, DEFAULT_MAX_IDEALS, 10, Runtime.getRuntime().availableProcessors(),
-                Objective.MAX_LOAD, 1, new StopSignal(), ProgressListener.NONE);
+                Objective.MAX_LOAD, 1, DEFAULT_COARSEN_ABOVE, new StopSignal(), ProgressListener.NONE);
     }
 
     public SolverOptions withTimeLimit(double seconds) {
-        return new SolverOptions(seconds, seed, maxIdeals, restarts, workers, objective, subgraphs, stop, progress);
+        return new SolverOptions(seconds, seed, maxIdeals, restarts, workers, objective, subgraphs, coarsenAbove, stop, progress);
     }
 
     public SolverOptions withSeed(long value) {
-        return new SolverOptions(timeLimitSeconds, value, maxIdeals, restarts, workers, objective, subgraphs, stop,
+        return new SolverOptions(timeLimitSeconds, value, maxIdeals, restarts, workers, objective, subgraphs, coarsenAbove, stop,
                 progress);
     }
 
     public SolverOptions withMaxIdeals(long value) {
-        return new SolverOptions(timeLimitSeconds, seed, value, restarts, workers, objective, subgraphs, stop, progress);
+        return new SolverOptions(timeLimitSeconds, seed, value, restarts, workers, objective, subgraphs, coarsenAbove, stop, progress);
     }
 
     public SolverOptions withRestarts(int value) {
-        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, value, workers, objective, subgraphs, stop, progress);
+        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, value, workers, objective, subgraphs, coarsenAbove, stop, progress);
     }
 
     public SolverOptions withWorkers(int value) {
-        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, value, objective, subgraphs, stop, progress);
+        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, value, objective, subgraphs, coarsenAbove, stop, progress);
     }
 
     public SolverOptions withObjective(Objective value) {
-        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, workers, value, subgraphs, stop, progress);
+        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, workers, value, subgraphs, coarsenAbove, stop, progress);
     }
 
     public SolverOptions withSubgraphs(int value) {
-        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, workers, objective, value, stop, progress);
+        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, workers, objective, value, coarsenAbove, stop, progress);
+    }
+
+    public SolverOptions withCoarsenAbove(int value) {
+        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, workers, objective, subgraphs, value, stop, progress);
     }
 
     public SolverOptions withStop(StopSignal value) {
-        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, workers, objective, subgraphs, value,
+        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, workers, objective, subgraphs, coarsenAbove, value,
                 progress);
     }
 
     public SolverOptions withProgress(ProgressListener value) {
-        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, workers, objective, subgraphs, stop, value);
+        return new SolverOptions(timeLimitSeconds, seed, maxIdeals, restarts, workers, objective, subgraphs, coarsenAbove, stop, value);
     }
 
     /** A fresh deadline from now, tied to the stop signal. */

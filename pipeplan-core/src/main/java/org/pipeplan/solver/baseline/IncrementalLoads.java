@@ -13,7 +13,7 @@ import org.pipeplan.solver.ideal.UnitGraph;
  * pays for a node's output according to where its own consumers are, and those do not move
  * between it and the outside. A move is therefore scored in O(members + their in-edges).
  */
-final class IncrementalLoads {
+public final class IncrementalLoads {
 
     private final UnitGraph units;
     private final OperatorGraph g;
@@ -35,7 +35,7 @@ final class IncrementalLoads {
     private final int[] seen;
     private int stampValue;
 
-    IncrementalLoads(PlacementProblem problem, UnitGraph units) {
+    public IncrementalLoads(PlacementProblem problem, UnitGraph units) {
         this.units = units;
         this.g = problem.graph();
         List<Device> all = problem.devices().all();
@@ -71,7 +71,7 @@ final class IncrementalLoads {
     }
 
     /** Places every unit and recomputes all loads from scratch. */
-    void reset(int[] unitDevices) {
+    public void reset(int[] unitDevices) {
         System.arraycopy(unitDevices, 0, deviceOfUnit, 0, deviceOfUnit.length);
         for (int v = 0; v < g.size(); v++) {
             deviceOfNode[v] = unitDevices[units.unitOf(v)];
@@ -97,27 +97,27 @@ final class IncrementalLoads {
         }
     }
 
-    int deviceCount() {
+    public int deviceCount() {
         return devices;
     }
 
-    int deviceOf(int unit) {
+    public int deviceOf(int unit) {
         return deviceOfUnit[unit];
     }
 
-    double load(int device) {
+    public double load(int device) {
         return compute[device] + comm[device];
     }
 
-    double memory(int device) {
+    public double memory(int device) {
         return memory[device];
     }
 
-    double unitMemory(int unit) {
+    public double unitMemory(int unit) {
         return unitMemory[unit];
     }
 
-    double maxLoad() {
+    public double maxLoad() {
         double m = 0;
         for (int d = 0; d < devices; d++) {
             m = Math.max(m, load(d));
@@ -139,7 +139,7 @@ final class IncrementalLoads {
      * The loads devices {@code from} and {@code to} would have if {@code unit} moved from one to
      * the other; the state is left unchanged.
      */
-    double[] loadsAfterMove(int unit, int to) {
+    public double[] loadsAfterMove(int unit, int to) {
         int from = deviceOfUnit[unit];
         double before = 0;
         double beforeTo = 0;
@@ -179,7 +179,7 @@ final class IncrementalLoads {
     }
 
     /** Moves a unit for real. */
-    void move(int unit, int to) {
+    public void move(int unit, int to) {
         int from = deviceOfUnit[unit];
         double[] loads = loadsAfterMove(unit, to);
         shift(unit, from, to);
@@ -203,11 +203,11 @@ final class IncrementalLoads {
         }
     }
 
-    int[] nodeDevices() {
+    public int[] nodeDevices() {
         return deviceOfNode.clone();
     }
 
-    int[] unitDevices() {
+    public int[] unitDevices() {
         return deviceOfUnit.clone();
     }
 }

@@ -23,11 +23,20 @@ import org.pipeplan.solver.TimeLimitReachedException;
  *
  * <p>When the ideals are too many or the time runs out, the chain's split is returned, labelled
  * FEASIBLE (not proven) with a lower bound.
+ *
+ * <p>A graph of more units than {@link SolverOptions#coarsenAbove()} is first coarsened
+ * ({@link Coarsening}) to half that many blocks; the DP runs on the blocks and its split is refined
+ * on the fine units ({@link BoundaryRefinement}). The plan is then OPTIMAL only when it meets the
+ * lower bound of the fine graph; otherwise it is FEASIBLE with that bound.
  */
 public abstract class IdealDpSolver implements PlacementSolver {
 
     /** Relative slack on the incumbent bound, so that splits equal to it up to rounding survive. */
     private static final double BOUND_SLACK = 1e-9;
+    /** Re-solves of a coarsened graph with the blocks at stage boundaries opened. */
+    private static final int REFINEMENT_ROUNDS = 4;
+    /** Most ideals enumerated for a coarsened graph. */
+    private static final long COARSE_MAX_IDEALS = 10_000;
 
     private final ContractionOptions contraction;
     private final boolean chainOnly;
@@ -42,10 +51,23 @@ public abstract class IdealDpSolver implements PlacementSolver {
         long start = System.nanoTime();
         Deadline deadline = options.deadline();
         DeviceGroups groups = DeviceGroups.of(problem.devices());
-        UnitGraph units = Contraction.contract(problem.graph(), contraction, groups.smallestAcceleratorMemory());
+        UnitGraph fine = Contraction.contract(problem.graph(), contraction, groups.smallestAcceleratorMemory());
         Map<String, Number> stats = new LinkedHashMap<>();
-        stats.put("units", units.size());
-        double lowerBound = MaxLoadLowerBound.of(units, groups);
+        stats.put("units", fine.size());
+        double lowerBound = MaxLoadLowerBound.of(fine, groups);
+        UnitGraph units = fine;
+        if (fine.size() > options.coarsenAbove()) {
+            units = Coarsening.intervals(fine, groups, Math.max(1, options.coarsenAbove() / 2));
+            stats.put("coarseUnits", units.size());
+        }
+        // on blocks, the ideals are capped lower: each refinement round enumerates them again
+        SolverOptions onBlocks = units == fine ? options : options.withMaxIdeals(Math.min(options.maxIdeals(), COARSE_MAX_IDEALS));
+        Plan plan = solveOn(problem, groups, units, lowerBound, stats, start, onBlocks, deadline);
+        return units == fine ? plan : refined(problem, groups, fine, units, plan, lowerBound, stats, start, onBlocks, deadline);
+    }
+
+    private Plan solveOn(PlacementProblem problem, DeviceGroups groups, UnitGraph units, double lowerBound,
+                         Map<String, Number> stats, long start, SolverOptions options, Deadline deadline) {
 
         IdealDp.Outcome chain;
         try {
@@ -82,6 +104,71 @@ public abstract class IdealDpSolver implements PlacementSolver {
                     lowerBound, stats, start, e.getMessage() + ": best split along one topological order,"
                             + " NOT proven optimal");
         }
+    }
+
+    /**
+     * The coarse graph's plan, refined on the fine units: a few rounds of re-solving with the
+     * blocks at stage boundaries opened into their units ({@link Coarsening#reopen}), then single
+     * unit moves ({@link BoundaryRefinement}). Its status says whether the fine graph's lower
+     * bound proves it optimal.
+     */
+    private Plan refined(PlacementProblem problem, DeviceGroups groups, UnitGraph fine, UnitGraph coarse, Plan plan,
+                         double lowerBound, Map<String, Number> stats, long start, SolverOptions options,
+                         Deadline deadline) {
+        String what = "coarsened " + fine.size() + " units into " + coarse.size() + " blocks";
+        if (plan.status() == PlanStatus.INFEASIBLE || plan.pipelineOrder().size() < 2) {
+            return new Plan(plan.problem(), plan.solver(), plan.objective(), plan.value(), plan.lowerBound(),
+                    plan.status(), plan.placement(), plan.pipelineOrder(), seconds(start), stats,
+                    join(what, plan.note()));
+        }
+        stats.put("coarseMaxLoad", plan.value());
+        int rounds = 0;
+        while (rounds < REFINEMENT_ROUNDS && !deadline.expired()) {
+            UnitGraph window = Coarsening.reopen(fine, coarse, plan.placement(), neighbouringAccelerators(problem, plan));
+            Plan better = solveOn(problem, groups, window, lowerBound, new LinkedHashMap<>(), start, options, deadline);
+            rounds++;
+            if (better.status() == PlanStatus.INFEASIBLE || !(better.value() < plan.value() * (1 - BOUND_SLACK))) {
+                break;
+            }
+            plan = better;
+        }
+        int[] unitDevices = new int[fine.size()];
+        for (int u = 0; u < fine.size(); u++) {
+            unitDevices[u] = plan.placement().deviceOf(fine.members(u)[0]);
+        }
+        BoundaryRefinement.Result r = new BoundaryRefinement(problem, fine).refine(unitDevices, plan.pipelineOrder(), deadline);
+        stats.put("windowRounds", rounds);
+        stats.put("refinementMoves", r.moves());
+        int[] deviceOf = new int[problem.graph().size()];
+        for (int u = 0; u < fine.size(); u++) {
+            for (int v : fine.members(u)) {
+                deviceOf[v] = r.unitDevices()[u];
+            }
+        }
+        boolean proven = r.maxLoad() <= lowerBound * (1 + BOUND_SLACK);
+        String note = join(what + ", split on the blocks, refined on the units (" + rounds + " rounds with the blocks at"
+                + " stage boundaries opened, then " + r.moves() + " single moves)"
+                + (proven ? "; meets the lower bound" : "; optimality NOT proven, see the lower bound"), plan.note());
+        return new Plan(problem.name(), name(), Objective.MAX_LOAD, r.maxLoad(), Math.min(lowerBound, r.maxLoad()),
+                proven ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE, new Placement(deviceOf, problem.devices().size()),
+                plan.pipelineOrder(), seconds(start), stats, note);
+    }
+
+    /** Whether two devices hold neighbouring stages of the plan and both are accelerators. */
+    private static java.util.function.BiPredicate<Integer, Integer> neighbouringAccelerators(PlacementProblem problem, Plan plan) {
+        int[] stage = new int[problem.devices().size()];
+        java.util.Arrays.fill(stage, -10);
+        for (int s = 0; s < plan.pipelineOrder().size(); s++) {
+            int d = plan.pipelineOrder().get(s);
+            if (!problem.devices().get(d).kind().hostResident()) {
+                stage[d] = s;
+            }
+        }
+        return (a, b) -> stage[a] >= 0 && stage[b] >= 0 && Math.abs(stage[a] - stage[b]) == 1;
+    }
+
+    private static String join(String a, String b) {
+        return b == null || b.isEmpty() ? a : a + "; " + b;
     }
 
     private IdealDp.Outcome chainSplit(UnitGraph units, DeviceGroups groups, Deadline deadline, SolverOptions options) {
