@@ -59,7 +59,7 @@ public final class PipeplanCommand implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            if (System.getenv("PIPEPLAN_DEBUG") != null) {
+            if (System.getenv("PIPEPLAN_DEBUG") != null || Boolean.getBoolean("pipeplan.debug")) {
                 ex.printStackTrace(err);
             }
             if (ex instanceof InputException || ex instanceof UnsupportedProblemException

@@ -18,8 +18,9 @@ public record DeviceSpec(List<Group> groups, Topology topology) {
     public record Group(DeviceType type, int count) {
         public Group {
             Objects.requireNonNull(type);
-            if (count < 1) {
-                throw new IllegalArgumentException("device count for " + type.name() + " must be >= 1, got " + count);
+            if (count < 1 || count > org.pipeplan.graph.DeviceSet.MAX_DEVICES) {
+                throw new IllegalArgumentException("device count for " + type.name() + " must be between 1 and "
+                        + org.pipeplan.graph.DeviceSet.MAX_DEVICES + ", got " + count);
             }
         }
     }
@@ -29,6 +30,11 @@ public record DeviceSpec(List<Group> groups, Topology topology) {
         Objects.requireNonNull(topology);
         if (groups.isEmpty()) {
             throw new IllegalArgumentException("no devices");
+        }
+        long total = groups.stream().mapToLong(Group::count).sum();
+        if (total > org.pipeplan.graph.DeviceSet.MAX_DEVICES) {
+            throw new IllegalArgumentException(total + " devices, more than the " + org.pipeplan.graph.DeviceSet.MAX_DEVICES
+                    + " supported");
         }
     }
 
@@ -53,11 +59,16 @@ public record DeviceSpec(List<Group> groups, Topology topology) {
         return new DeviceSpec(groups, topology);
     }
 
-    /** One device per unit of count, named after its type: "v100-16gb-0", "cpu-core-1". */
+    /**
+     * One device per unit of count, named after its type: "v100-16gb-0", "cpu-core-1"; a type
+     * listed twice goes on counting.
+     */
     public DeviceSet deviceSet() {
         List<Device> devices = new ArrayList<>();
+        java.util.Map<String, Integer> next = new java.util.HashMap<>();
         for (Group g : groups) {
-            for (int i = 0; i < g.count(); i++) {
+            for (int k = 0; k < g.count(); k++) {
+                int i = next.merge(g.type().name(), 1, Integer::sum) - 1;
                 devices.add(new Device(devices.size(), g.type().name() + "-" + i, g.type().kind(),
                         g.type().host() ? Double.POSITIVE_INFINITY : g.type().memoryBytes()));
             }

@@ -8,9 +8,18 @@ import java.util.Set;
 /** The devices a graph is placed on. Immutable; devices are addressed by index. */
 public final class DeviceSet {
 
+    /**
+     * The most devices a problem may have: the solvers' tables grow with the device count, and a
+     * count far beyond any real machine in an input is a mistake, not a request.
+     */
+    public static final int MAX_DEVICES = 4096;
+
     private final List<Device> devices;
 
     public DeviceSet(List<Device> devices) {
+        if (devices.size() > MAX_DEVICES) {
+            throw new IllegalArgumentException(devices.size() + " devices, more than the " + MAX_DEVICES + " supported");
+        }
         this.devices = List.copyOf(devices);
         Set<String> names = new HashSet<>();
         for (int i = 0; i < this.devices.size(); i++) {
@@ -31,6 +40,9 @@ public final class DeviceSet {
     public static DeviceSet acceleratorsAndCpus(int accelerators, double memoryPerAccelerator, int cpus) {
         if (accelerators < 0 || cpus < 0) {
             throw new IllegalArgumentException("device counts must be >= 0");
+        }
+        if ((long) accelerators + cpus > MAX_DEVICES) {
+            throw new IllegalArgumentException(((long) accelerators + cpus) + " devices, more than the " + MAX_DEVICES + " supported");
         }
         List<Device> list = new ArrayList<>();
         for (int i = 0; i < accelerators; i++) {

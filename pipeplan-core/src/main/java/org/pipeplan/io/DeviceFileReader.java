@@ -69,6 +69,10 @@ public final class DeviceFileReader {
                     throw f.error(where + ": missing 'type'");
                 }
                 long count = d.has("count") ? f.integer(d, "count", where) : 1;
+                if (count < 1 || count > org.pipeplan.graph.DeviceSet.MAX_DEVICES) {
+                    throw f.error(where + ": 'count' must be between 1 and " + org.pipeplan.graph.DeviceSet.MAX_DEVICES
+                            + ", got " + count);
+                }
                 try {
                     groups.add(new DeviceSpec.Group(catalog.get(type.asText()), (int) count));
                 } catch (IllegalArgumentException e) {

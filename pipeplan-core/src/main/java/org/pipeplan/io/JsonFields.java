@@ -18,8 +18,20 @@ import java.nio.file.Path;
  */
 final class JsonFields {
 
-    /** NaN and Infinity are parsed so that they can be rejected with a clear message. */
-    static final ObjectMapper MAPPER = JsonMapper.builder()
+    /** Largest JSON input read: above it the file is refused before parsing (-Dpipeplan.maxInputBytes). */
+    static final long MAX_INPUT_BYTES = Long.getLong("pipeplan.maxInputBytes", 1L << 30);
+    /** Deepest nesting of arrays and objects: the formats need four levels. */
+    static final int MAX_NESTING = 64;
+
+    /**
+     * NaN and Infinity are parsed so that they can be rejected with a clear message. Nesting,
+     * numbers and strings are limited, so that a hostile file fails fast instead of recursing deep
+     * or parsing a million-digit number.
+     */
+    static final ObjectMapper MAPPER = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
+                    .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING).maxNumberLength(64).maxStringLength(1 << 20).build())
+                    .build())
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
@@ -36,6 +48,17 @@ final class JsonFields {
     }
 
     static JsonNode parse(Path file) {
+        try {
+            long size = Files.size(file);
+            if (size > MAX_INPUT_BYTES) {
+                throw new InputException(file, size + " bytes, more than the " + MAX_INPUT_BYTES
+                        + "-byte limit on JSON inputs (raise it with -Dpipeplan.maxInputBytes)");
+            }
+        } catch (NoSuchFileException e) {
+            throw new InputException(file, "no such file");
+        } catch (IOException e) {
+            throw new InputException(file, "cannot read: " + e.getMessage());
+        }
         try (InputStream in = Files.newInputStream(file)) {
             return parse(file.toString(), in);
         } catch (NoSuchFileException e) {

@@ -69,6 +69,10 @@ public final class PlacementJsonReader {
         if (cpus < 0 || cpus > 1_000_000) {
             throw f.error("top level: 'maxCPUs' must be between 0 and 1000000, got " + cpus);
         }
+        if (accelerators + cpus > DeviceSet.MAX_DEVICES) {
+            throw f.error("top level: " + (accelerators + cpus) + " devices (maxFPGAs + maxCPUs), more than the "
+                    + DeviceSet.MAX_DEVICES + " supported");
+        }
         if (accelerators + cpus == 0) {
             throw f.error("top level: no devices (maxFPGAs and maxCPUs are both 0)");
         }

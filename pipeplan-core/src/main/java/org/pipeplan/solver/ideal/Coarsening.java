@@ -6,7 +6,7 @@ import org.pipeplan.graph.DeviceKind;
  * Coarsens a unit graph that is too big for the ideal DP: consecutive units of one stack
  * topological order are fused into blocks of bounded compute.
  *
- * <p>Why intervals of a topological order: such an interval is always convex (a path between two
+ * <p>Why intervals of a topological order (for contiguous splits; other solvers need no convexity): such an interval is always convex (a path between two
  * of its units can only pass through units placed between them), and the intervals in their order
  * are a topological order of the fused graph, so the result is a DAG whose contiguous splits are
  * contiguous splits of the original. The stack order keeps chains and the branches of a block
@@ -46,7 +46,7 @@ public final class Coarsening {
         double cap = Math.max(total / target, 0);
         int countCap = (n + target - 1) / target;
         double memoryCap = MEMORY_SHARE * groups.smallestAcceleratorMemory();
-        int[] order = units.stackTopologicalOrder();
+        int[] order = order(units);
         int[] representative = new int[n];
         int head = order[0];
         double blockWork = 0;
@@ -68,6 +68,47 @@ public final class Coarsening {
             blockSize++;
         }
         return units.merge(representative);
+    }
+
+    /**
+     * For the solvers other than the DP: the units coarsened to half of {@code coarsenAbove} blocks
+     * when there are more than {@code coarsenAbove}, else the units themselves; records the block
+     * count in the stats.
+     */
+    public static UnitGraph forSolver(UnitGraph units, org.pipeplan.graph.DeviceSet devices, int coarsenAbove,
+                                      java.util.Map<String, Number> stats) {
+        if (units.size() <= coarsenAbove) {
+            return units;
+        }
+        UnitGraph blocks = intervals(units, DeviceGroups.of(devices), Math.max(1, coarsenAbove / 2));
+        stats.put("coarseUnits", blocks.size());
+        return blocks;
+    }
+
+    /**
+     * The stack topological order of the units; for a unit graph with cycles (colocation classes
+     * of a training graph, for non-contiguous splits, where blocks need not be convex) the units by
+     * their first operator in the graph's topological order.
+     */
+    private static int[] order(UnitGraph units) {
+        try {
+            return units.stackTopologicalOrder();
+        } catch (IllegalStateException cyclic) {
+            int[] rank = new int[units.graph().size()];
+            int[] topo = units.graph().topologicalOrder();
+            for (int i = 0; i < topo.length; i++) {
+                rank[topo[i]] = i;
+            }
+            int[] first = new int[units.size()];
+            for (int u = 0; u < first.length; u++) {
+                first[u] = Integer.MAX_VALUE;
+                for (int v : units.members(u)) {
+                    first[u] = Math.min(first[u], rank[v]);
+                }
+            }
+            return java.util.stream.IntStream.range(0, units.size()).boxed()
+                    .sorted(java.util.Comparator.comparingInt(u -> first[u])).mapToInt(Integer::intValue).toArray();
+        }
     }
 
     /**

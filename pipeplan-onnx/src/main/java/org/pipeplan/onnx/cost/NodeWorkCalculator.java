@@ -54,7 +54,23 @@ public final class NodeWorkCalculator {
         model.graph().getInitializerList().forEach(t -> initializers.add(t.getName()));
     }
 
+    /**
+     * @throws org.pipeplan.io.InputException when the node's inputs or attributes do not fit its
+     *                                        operator (a hostile or broken model)
+     */
     public NodeWork of(NodeProto node) {
+        try {
+            return work(node);
+        } catch (org.pipeplan.io.InputException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // shape inference let the node through, but its inputs or attributes make no sense for its operator
+            throw new org.pipeplan.io.InputException(model.file(), "node '" + OnnxModel.nodeName(node) + "' ("
+                    + node.getOpType() + "): its inputs or attributes do not fit the operator, cannot estimate its work");
+        }
+    }
+
+    private NodeWork work(NodeProto node) {
         double parameters = 0;
         double inputs = 0;
         if (node.getOpType().equals("Constant")) {
@@ -122,7 +138,12 @@ public final class NodeWorkCalculator {
             case "MaxPool":
             case "AveragePool":
             case "LpPool":
-                return y * product(intsAttribute(node, "kernel_shape"), 0);
+                long[] kernel = intsAttribute(node, "kernel_shape");
+                if (kernel == null) {
+                    throw new org.pipeplan.io.InputException(model.file(), "node '" + OnnxModel.nodeName(node) + "' ("
+                            + op + "): no kernel_shape attribute");
+                }
+                return y * product(kernel, 0);
             default:
                 break;
         }

@@ -85,6 +85,16 @@ public final class OnnxModelReader {
     }
 
     private static ModelProto parse(Path file) {
+        try {
+            if (Files.size(file) > Integer.MAX_VALUE) {
+                throw new InputException(file, Files.size(file) + " bytes: an ONNX file holds at most 2 GiB (protobuf's"
+                        + " limit); keep the weights in external data");
+            }
+        } catch (NoSuchFileException e) {
+            throw new InputException(file, "no such file");
+        } catch (IOException e) {
+            throw new InputException(file, "cannot read: " + e.getMessage());
+        }
         try (InputStream in = Files.newInputStream(file)) {
             CodedInputStream coded = CodedInputStream.newInstance(in);
             coded.setSizeLimit(Integer.MAX_VALUE);

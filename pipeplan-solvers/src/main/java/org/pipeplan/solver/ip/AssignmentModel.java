@@ -56,10 +56,14 @@ final class AssignmentModel {
         rankInClass = SymmetryRelabel.ranks(devices);
 
         x = new BoolVar[n][d];
+        boolean[][] runs = new boolean[d][];
+        for (Device dev : devices) {
+            runs[dev.index()] = units.runsOn(dev.kind());
+        }
         for (int u = 0; u < n; u++) {
             List<Literal> choices = new ArrayList<>();
             for (Device dev : devices) {
-                boolean allowed = units.runsOn(dev.kind())[u] && memory[u] <= dev.memoryLimit()
+                boolean allowed = runs[dev.index()][u] && memory[u] <= dev.memoryLimit()
                         && rankInClass[dev.index()] <= u;
                 if (allowed) {
                     x[u][dev.index()] = model.newBoolVar("x_" + u + "_" + dev.name());

@@ -42,9 +42,10 @@ public final class ContiguousIpSolver extends ThroughputIpSolver {
         requireIdenticalDevices(problem, name());
         UnitGraph units = Contraction.contract(problem.graph(), ContractionOptions.exact(),
                 NonContiguousIpSolver.smallestAcceleratorMemory(problem));
+        stats.put("units", units.size());
+        units = org.pipeplan.solver.ideal.Coarsening.forSolver(units, problem.devices(), options.coarsenAbove(), stats);
         PipelineModel m = new PipelineModel(problem, units, options.objective(), scale, lowerBound, upperBound);
         m.hint(start.placement(), start.pipelineOrder());
-        stats.put("units", units.size());
         CpSatSearch.Result r = CpSatSearch.run(m.model, options, deadline, options.workers(), "CP-SAT search (ip-contig)",
                 scale);
         stats.put("cpSatSeconds", r.seconds());

@@ -66,8 +66,10 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                             ModelScale scale, double lowerBound, double upperBound, Map<String, Number> stats) {
         UnitGraph units = Contraction.contract(problem.graph(), ContractionOptions.nonContiguous(),
                 smallestAcceleratorMemory(problem));
-        UnitGraph joined = CutDominance.join(problem, units, upperBound);
         stats.put("units", units.size());
+        // a huge graph is searched on blocks of units: a coarser plan space, every cost still exact
+        units = org.pipeplan.solver.ideal.Coarsening.forSolver(units, problem.devices(), options.coarsenAbove(), stats);
+        UnitGraph joined = CutDominance.join(problem, units, upperBound);
         stats.put("joinedUnits", joined.size());
 
         StopSignal stopBoth = new StopSignal();

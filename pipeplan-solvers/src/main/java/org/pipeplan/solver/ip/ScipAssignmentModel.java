@@ -47,10 +47,14 @@ final class ScipAssignmentModel {
         double[] memory = units.memoryBytes();
         int[] rank = SymmetryRelabel.ranks(devices);
         x = new MPVariable[n][d];
+        boolean[][] runs = new boolean[d][];
+        for (Device dev : devices) {
+            runs[dev.index()] = units.runsOn(dev.kind());
+        }
         for (int u = 0; u < n; u++) {
             MPConstraint one = solver.makeConstraint(1, 1);
             for (Device dev : devices) {
-                if (units.runsOn(dev.kind())[u] && memory[u] <= dev.memoryLimit() && rank[dev.index()] <= u) {
+                if (runs[dev.index()][u] && memory[u] <= dev.memoryLimit() && rank[dev.index()] <= u) {
                     x[u][dev.index()] = solver.makeBoolVar("x_" + u + "_" + dev.index());
                     one.setCoefficient(x[u][dev.index()], 1);
                 }

@@ -1,0 +1,237 @@
+package org.pipeplan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.pipeplan.onnx.testing.TinyModels;
+
+/**
+ * A bounded mutation-fuzzing run of every reader, end to end through the command line: mutated
+ * placement-json problems, device files, plan files and ONNX models (external data included) are
+ * planned or evaluated, and each run must either succeed, report an infeasible plan, or fail with
+ * one clear line that names the file, within a time limit; never an internal error, a stack trace,
+ * a hang or running out of memory. The run lasts {@code -Dpipeplan.fuzz.seconds} (default 60)
+ * split over the targets, with seed {@code -Dpipeplan.fuzz.seed} (default 1), and writes what it
+ * tried to target/fuzz-report.md.
+ */
+class ReaderFuzzTest {
+
+    /** A run that takes longer than this counts as a hang. */
+    private static final long HANG_SECONDS = 30;
+
+    @TempDir
+    Path dir;
+
+    /** One kind of input: its seeds, how to mutate it, and the command that reads it. */
+    private record Target(String name, String fileName, List<byte[]> seeds, Function<byte[], byte[]> mutate,
+                          Function<Path, String[]> command) {
+    }
+
+    /** What one target's inputs did. */
+    private static final class Tally {
+        int inputs;
+        int accepted;
+        int infeasible;
+        int rejected;
+        final Map<String, Integer> errors = new TreeMap<>();
+        final List<String> failures = new ArrayList<>();
+    }
+
+    @Test
+    void malformedInputsGetOneLineErrorsNeverCrashesOrHangs() throws Exception {
+        double seconds = Double.parseDouble(System.getProperty("pipeplan.fuzz.seconds", "60"));
+        long seed = Long.getLong("pipeplan.fuzz.seed", 1L);
+        InputMutator m = new InputMutator(seed);
+        Path root = Cli.root();
+        Path onnx = TinyModels.write(dir.resolve("models"), "tiny.onnx", TinyModels.Weights.NONE);
+        Path external = TinyModels.write(dir.resolve("external"), "tiny.onnx", TinyModels.Weights.EXTERNAL);
+        Path plan = dir.resolve("plan.json");
+        Cli.Run made = Cli.run("plan", root.resolve("examples/bert24_inference.json").toString(), "-q", "-o", plan.toString());
+        assertEquals(0, made.code(), made.err());
+        byte[] tiny = ("{\"maxSizePerFPGA\": 100, \"maxFPGAs\": 2, \"maxCPUs\": 1, \"nodes\": ["
+                + "{\"id\": 1, \"supportedOnFpga\": 1, \"cpuLatency\": 5, \"fpgaLatency\": 1, \"isBackwardNode\": 0, \"size\": 10},"
+                + "{\"id\": 2, \"supportedOnFpga\": 1, \"cpuLatency\": 5, \"fpgaLatency\": 2, \"isBackwardNode\": 1, \"colorClass\": 1},"
+                + "{\"id\": 3, \"supportedOnFpga\": 0, \"cpuLatency\": 3, \"fpgaLatency\": 0, \"isBackwardNode\": 0}],"
+                + "\"edges\": [{\"sourceId\": 1, \"destId\": 3, \"cost\": 0.5}, {\"sourceId\": 3, \"destId\": 2, \"cost\": 0.2}]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Function<byte[], byte[]> textOrTree = b -> m.random().nextBoolean() ? m.json(b) : m.bytes(b);
+        Function<byte[], byte[]> protoOrBytes = b -> m.random().nextInt(4) == 0 ? m.bytes(b) : m.onnx(b);
+        String limit = "--time-limit";
+        List<Target> targets = List.of(
+                new Target("placement-json problem", "problem.json",
+                        List.of(read(root.resolve("examples/bert24_training.json")), read(root.resolve("examples/bert24_inference.json")), tiny),
+                        textOrTree, f -> new String[] {"plan", f.toString(), "-q", limit, "2", "--workers", "1"}),
+                new Target("device file", "devices.json", List.of(read(root.resolve("examples/devices-heterogeneous.json"))),
+                        textOrTree, f -> new String[] {"plan", onnx.toString(), "-q", "--devices", f.toString(), limit, "2",
+                            "--workers", "1"}),
+                new Target("plan file", "plan.json", List.of(read(plan)), textOrTree,
+                        f -> new String[] {"evaluate", root.resolve("examples/bert24_inference.json").toString(), "--plan", f.toString()}),
+                new Target("ONNX model", "model.onnx", List.of(read(onnx), read(external)), protoOrBytes,
+                        f -> new String[] {"plan", f.toString(), "-q", "--devices", "v100-16gb:2", limit, "2", "--workers", "1"}));
+        // the external model's data file sits beside every mutated model
+        Files.copy(external.resolveSibling("tiny.onnx.data"), dir.resolve("tiny.onnx.data"));
+
+        Map<String, Tally> tallies = new LinkedHashMap<>();
+        ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "fuzz-run");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            boolean hung = false;
+            for (Target target : targets) {
+                if (hung) {
+                    break;
+                }
+                Tally tally = new Tally();
+                tallies.put(target.name(), tally);
+                List<byte[]> corpus = new ArrayList<>(target.seeds());
+                long end = System.nanoTime() + (long) (seconds / targets.size() * 1e9);
+                Path file = dir.resolve(target.fileName());
+                while (System.nanoTime() < end && tally.failures.size() < 20) {
+                    byte[] input = target.mutate().apply(corpus.get(m.random().nextInt(corpus.size())));
+                    Files.write(file, input);
+                    tally.inputs++;
+                    Future<Cli.Run> future = runner.submit(() -> Cli.run(target.command().apply(file)));
+                    Cli.Run r;
+                    try {
+                        r = future.get(HANG_SECONDS, TimeUnit.SECONDS);
+                    } catch (TimeoutException e) {
+                        // a thread cannot be killed: the stuck run would slow every later one, so stop here
+                        tally.failures.add("hang (over " + HANG_SECONDS + " s) on " + keep(target, tally, input));
+                        hung = true;
+                        break;
+                    }
+                    String problem = judge(r, target.fileName());
+                    if (problem != null && r.code() == PipeplanCommand.EXIT_INTERNAL) {
+                        problem += " at " + whereItFailed(target, file);
+                    }
+                    if (problem != null) {
+                        tally.failures.add(problem + " on " + keep(target, tally, input));
+                    } else if (r.code() == 0) {
+                        tally.accepted++;
+                        if (corpus.size() < 64) {
+                            corpus.add(input); // accepted inputs go on being mutated: deeper cases
+                        }
+                    } else if (r.code() == 3) {
+                        tally.infeasible++;
+                    } else {
+                        tally.rejected++;
+                        tally.errors.merge(errorKind(r.err(), target.fileName()), 1, Integer::sum);
+                    }
+                }
+            }
+        } finally {
+            runner.shutdownNow();
+        }
+        String report = report(tallies, seconds, seed);
+        Path out = Path.of("target", "fuzz-report.md");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, report);
+        for (Map.Entry<String, Tally> t : tallies.entrySet()) {
+            assertTrue(t.getValue().failures.isEmpty(), t.getKey() + ": " + t.getValue().failures + "\n" + report);
+            assertTrue(t.getValue().inputs > 0, t.getKey());
+        }
+    }
+
+    /** The first frames of an internal error's stack trace, from a rerun with pipeplan.debug set. */
+    private static String whereItFailed(Target target, Path file) {
+        System.setProperty("pipeplan.debug", "true");
+        try {
+            Cli.Run again = Cli.run(target.command().apply(file));
+            return again.err().lines().filter(l -> l.contains("\tat org.pipeplan")).limit(3).map(String::strip)
+                    .reduce((a, b) -> a + " < " + b).orElse("(no pipeplan frame)");
+        } finally {
+            System.clearProperty("pipeplan.debug");
+        }
+    }
+
+    /** Null when the run behaved; else what went wrong. */
+    private static String judge(Cli.Run r, String fileName) {
+        if (r.code() == 0 || r.code() == 3) {
+            return null;
+        }
+        String err = r.err().strip();
+        if (r.code() != 1) {
+            return "exit " + r.code() + " (" + firstLine(err) + ")";
+        }
+        if (err.lines().count() != 1) {
+            return "a " + err.lines().count() + "-line error (" + firstLine(err) + ")";
+        }
+        if (err.contains("Exception") || err.contains("\tat ")) {
+            return "a stack trace or exception name (" + err + ")";
+        }
+        if (!err.contains(fileName)) {
+            return "an error that does not name " + fileName + " (" + err + ")";
+        }
+        return null;
+    }
+
+    /** The kind of an error: its message after the file name, digits and quoted names blanked. */
+    private static String errorKind(String err, String fileName) {
+        String s = err.strip();
+        int at = s.indexOf(fileName);
+        s = at >= 0 ? s.substring(at + fileName.length()) : s;
+        s = s.replaceAll("'[^']*'", "'…'").replaceAll("-?[0-9][0-9.eE+-]*", "N");
+        return s.length() > 90 ? s.substring(0, 90) + "…" : s;
+    }
+
+    /** Keeps a failing input beside the report, for replay; returns its name. */
+    private static String keep(Target target, Tally tally, byte[] input) {
+        try {
+            Path saved = Path.of("target", "fuzz-failures", target.name().replace(' ', '-') + "-" + tally.inputs
+                    + "-" + target.fileName());
+            Files.createDirectories(saved.getParent());
+            Files.write(saved, input);
+            return saved.toString();
+        } catch (IOException e) {
+            return "(input not saved: " + e.getMessage() + ")";
+        }
+    }
+
+    private static String firstLine(String s) {
+        return s.lines().findFirst().orElse("");
+    }
+
+    private static byte[] read(Path p) throws IOException {
+        return Files.readAllBytes(p);
+    }
+
+    private static String report(Map<String, Tally> tallies, double seconds, long seed) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "# Fuzzing report%n%nA %.0f s mutation run (seed %d) through the command line.%n%n", seconds, seed));
+        b.append("| input | runs | accepted | infeasible plan | rejected with a one-line error | kinds of error | failures |\n");
+        b.append("|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, Tally> e : tallies.entrySet()) {
+            Tally t = e.getValue();
+            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d |%n", e.getKey(), t.inputs, t.accepted,
+                    t.infeasible, t.rejected, t.errors.size(), t.failures.size()));
+        }
+        for (Map.Entry<String, Tally> e : tallies.entrySet()) {
+            b.append(String.format(Locale.ROOT, "%n## %s: the errors met (count, message after the file name)%n%n", e.getKey()));
+            e.getValue().errors.entrySet().stream().sorted((x, y) -> y.getValue() - x.getValue())
+                    .forEach(x -> b.append(String.format(Locale.ROOT, "- %d × `%s`%n", x.getValue(), x.getKey().replace('`', '\''))));
+            for (String f : e.getValue().failures) {
+                b.append("- FAILURE: ").append(f).append('\n');
+            }
+        }
+        return b.toString();
+    }
+}
