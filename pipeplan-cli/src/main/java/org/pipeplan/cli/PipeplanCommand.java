@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         subcommands = {PlanCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class,
             ProfileCommand.class, SplitCommand.class, RunCommand.class, ExportCommand.class, SimulateCommand.class,
             ReportCommand.class, EdgeTpuCommand.class, EdgeTpuBenchCommand.class, TrainCommand.class, ParallelBenchCommand.class,
-            GenerateCommand.class, ScaleBenchCommand.class,
+            GenerateCommand.class, ScaleBenchCommand.class, LimitsBenchCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 success; 1 bad input; 2 bad usage; 3 no feasible plan, or an infeasible "
             + "plan given to evaluate; 4 split --check found a difference; 70 internal error. Set PIPEPLAN_DEBUG=1 to see stack traces."})
@@ -39,18 +39,25 @@ public final class PipeplanCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: plan, evaluate, compare, bench, profile, split, run, export, simulate, report, edgetpu, edgetpu-bench, "
-            + "train, parallel-bench, generate or scale-bench");
+            + "train, parallel-bench, generate, scale-bench or limits-bench");
     }
 
-    public static void main(String[] args) {
+    /** Stack of the thread that runs a command: graph algorithms that recurse (JGraphT's DFS) go as deep as the graph. */
+    private static final long STACK_BYTES = 1L << 30;
+
+    public static void main(String[] args) throws InterruptedException {
         Interrupts.install();
-        int code;
-        try {
-            code = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
-        } finally {
-            Interrupts.finished();
-        }
-        System.exit(code);
+        int[] code = {EXIT_INTERNAL};
+        Thread worker = new Thread(null, () -> {
+            try {
+                code[0] = run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+            } finally {
+                Interrupts.finished();
+            }
+        }, "pipeplan", STACK_BYTES);
+        worker.start();
+        worker.join();
+        System.exit(code[0]);
     }
 
     /** Runs the command line with the given streams; returns the exit status. */
@@ -79,6 +86,9 @@ public final class PipeplanCommand implements Runnable {
         int code;
         try {
             code = cl.execute(args);
+        } catch (StackOverflowError e) {
+            err.println("pipeplan: error: the graph is too deep for this run's stack (give Java a larger one with -Xss)");
+            code = EXIT_INTERNAL;
         } catch (OutOfMemoryError e) {
             err.println("pipeplan: error: out of memory (give Java more heap with -Xmx, or lower --max-ideals)");
             code = EXIT_INTERNAL;

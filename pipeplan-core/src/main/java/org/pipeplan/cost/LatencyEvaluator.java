@@ -227,13 +227,27 @@ public final class LatencyEvaluator {
                 maxDepth = Math.max(maxDepth, d);
             }
         }
+        // bucket the device's operators by level in one pass: the levels can be as many as the operators
+        int[] count = new int[maxDepth + 2];
+        for (int v = 0; v < g.size(); v++) {
+            if (placement.deviceOf(v) == device) {
+                count[depth[v]]++;
+            }
+        }
+        int[][] byLevel = new int[maxDepth + 1][];
+        for (int t = 1; t <= maxDepth; t++) {
+            byLevel[t] = new int[count[t]];
+        }
+        int[] filled = new int[maxDepth + 1];
+        for (int v = 0; v < g.size(); v++) {
+            if (placement.deviceOf(v) == device) {
+                byLevel[depth[v]][filled[depth[v]]++] = v;
+            }
+        }
         List<int[]> pieces = new ArrayList<>();
         for (int t = 1; t <= maxDepth; t++) {
-            final int level = t;
-            int[] piece = java.util.stream.IntStream.range(0, g.size())
-                    .filter(v -> placement.deviceOf(v) == device && depth[v] == level).toArray();
-            if (piece.length > 0) {
-                pieces.add(piece);
+            if (byLevel[t].length > 0) {
+                pieces.add(byLevel[t]);
             }
         }
         return pieces;

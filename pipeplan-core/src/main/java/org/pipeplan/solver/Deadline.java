@@ -28,6 +28,18 @@ public final class Deadline {
         return new Deadline(System.nanoTime() + (long) (seconds * 1e9), false, stop);
     }
 
+    /**
+     * A deadline for a part of the work: this one's remaining time times {@code fraction}, tied to
+     * {@code signal}. Unlike {@link #in}, a deadline already reached stays reached (zero time left
+     * must not turn into no limit).
+     */
+    public Deadline share(double fraction, StopSignal signal) {
+        if (unlimited) {
+            return new Deadline(0, true, signal);
+        }
+        return new Deadline(System.nanoTime() + (long) (remainingSeconds() * fraction * 1e9), false, signal);
+    }
+
     public static Deadline none() {
         return new Deadline(0, true, new StopSignal());
     }

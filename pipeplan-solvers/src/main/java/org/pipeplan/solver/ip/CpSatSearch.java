@@ -69,14 +69,16 @@ final class CpSatSearch {
         options.progress().begin(phase, budget > 0 ? (long) Math.ceil(budget) : -1);
         solver.setLogCallback(line -> report(line, options, scale, start));
         CpSolverStatus status;
-        // a stop raised just before the search starts would be lost, so a watchdog repeats it
+        // a stop raised just before the search starts would be lost, so a watchdog repeats it; it
+        // also enforces the deadline where CP-SAT's own time limit is checked too seldom (presolve
+        // of a large model)
         ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pipeplan-cp-sat-stop");
             t.setDaemon(true);
             return t;
         });
         watchdog.scheduleWithFixedDelay(() -> {
-            if (deadline.stopSignal().isRequested()) {
+            if (deadline.expired()) {
                 solver.stopSearch();
             }
         }, 0, 100, TimeUnit.MILLISECONDS);

@@ -85,7 +85,7 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                 // incumbent phase: CP-SAT on every worker finds good plans sooner than a
                 // one-worker CP-SAT beside SCIP; SCIP then gets the better plan as its cutoff
                 CpSatSearch.Result first = CpSatSearch.run(m.model, options,
-                        Deadline.in(deadline.remainingSeconds() * INCUMBENT_PHASE_SHARE, stopBoth), options.workers(),
+                        deadline.share(INCUMBENT_PHASE_SHARE, stopBoth), options.workers(),
                         "CP-SAT search (ip, incumbent phase)", scale);
                 stats.put("incumbentPhaseSeconds", first.seconds());
                 if (first.status() == CpSolverStatus.OPTIMAL || first.status() == CpSolverStatus.INFEASIBLE) {
@@ -112,7 +112,7 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                 }
                 stats.put("joinedUnitsAfterPhase", joined.size());
             }
-            Deadline shared = Deadline.in(deadline.remainingSeconds(), stopBoth);
+            Deadline shared = deadline.share(1, stopBoth);
             Future<ScipAssignmentModel.Result> scip = null;
             ExecutorService thread = null;
             ScipAssignmentModel mip = null;
