@@ -60,6 +60,11 @@ public final class PipeplanCommand implements Runnable {
         System.exit(code[0]);
     }
 
+    /** A message on one line: names read from a file may hold line breaks. */
+    static String oneLine(String message) {
+        return message == null ? "" : message.replace("\r", "\\r").replace("\n", "\\n");
+    }
+
     /** Runs the command line with the given streams; returns the exit status. */
     static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cl = new CommandLine(new PipeplanCommand());
@@ -71,7 +76,7 @@ public final class PipeplanCommand implements Runnable {
             }
             if (ex instanceof InputException || ex instanceof UnsupportedProblemException
                     || ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {
-                err.println("pipeplan: error: " + ex.getMessage());
+                err.println("pipeplan: error: " + oneLine(ex.getMessage()));
                 return EXIT_INPUT;
             }
             if (ex instanceof ai.onnxruntime.OrtException) {

@@ -27,9 +27,10 @@ import org.pipeplan.onnx.testing.TinyModels;
  * placement-json problems, device files, plan files and ONNX models (external data included) are
  * planned or evaluated, and each run must either succeed, report an infeasible plan, or fail with
  * one clear line that names the file, within a time limit; never an internal error, a stack trace,
- * a hang or running out of memory. The run lasts {@code -Dpipeplan.fuzz.seconds} (default 60)
- * split over the targets, with seed {@code -Dpipeplan.fuzz.seed} (default 1), and writes what it
- * tried to target/fuzz-report.md.
+ * a hang or running out of memory. Each target gets a fixed number of inputs (about a minute in
+ * all here), times {@code -Dpipeplan.fuzz.scale} (default 1), from seed {@code -Dpipeplan.fuzz.seed}
+ * (default 1), so that a run is the same on every machine; {@code -Dpipeplan.fuzz.seconds} (default
+ * 600) caps its time on a slow one. It writes what it tried to target/fuzz-report.md.
  */
 class ReaderFuzzTest {
 
@@ -40,7 +41,7 @@ class ReaderFuzzTest {
     Path dir;
 
     /** One kind of input: its seeds, how to mutate it, and the command that reads it. */
-    private record Target(String name, String fileName, List<byte[]> seeds, Function<byte[], byte[]> mutate,
+    private record Target(String name, String fileName, int inputs, List<byte[]> seeds, Function<byte[], byte[]> mutate,
                           Function<Path, String[]> command) {
     }
 
@@ -56,7 +57,8 @@ class ReaderFuzzTest {
 
     @Test
     void malformedInputsGetOneLineErrorsNeverCrashesOrHangs() throws Exception {
-        double seconds = Double.parseDouble(System.getProperty("pipeplan.fuzz.seconds", "60"));
+        double seconds = Double.parseDouble(System.getProperty("pipeplan.fuzz.seconds", "600"));
+        double scale = Double.parseDouble(System.getProperty("pipeplan.fuzz.scale", "1"));
         long seed = Long.getLong("pipeplan.fuzz.seed", 1L);
         InputMutator m = new InputMutator(seed);
         Path root = Cli.root();
@@ -75,19 +77,20 @@ class ReaderFuzzTest {
         Function<byte[], byte[]> protoOrBytes = b -> m.random().nextInt(4) == 0 ? m.bytes(b) : m.onnx(b);
         String limit = "--time-limit";
         List<Target> targets = List.of(
-                new Target("placement-json problem", "problem.json",
+                new Target("placement-json problem", "problem.json", 600,
                         List.of(read(root.resolve("examples/bert24_training.json")), read(root.resolve("examples/bert24_inference.json")), tiny),
                         textOrTree, f -> new String[] {"plan", f.toString(), "-q", limit, "2", "--workers", "1"}),
-                new Target("device file", "devices.json", List.of(read(root.resolve("examples/devices-heterogeneous.json"))),
+                new Target("device file", "devices.json", 2000, List.of(read(root.resolve("examples/devices-heterogeneous.json"))),
                         textOrTree, f -> new String[] {"plan", onnx.toString(), "-q", "--devices", f.toString(), limit, "2",
                             "--workers", "1"}),
-                new Target("plan file", "plan.json", List.of(read(plan)), textOrTree,
+                new Target("plan file", "plan.json", 2000, List.of(read(plan)), textOrTree,
                         f -> new String[] {"evaluate", root.resolve("examples/bert24_inference.json").toString(), "--plan", f.toString()}),
-                new Target("ONNX model", "model.onnx", List.of(read(onnx), read(external)), protoOrBytes,
+                new Target("ONNX model", "model.onnx", 3000, List.of(read(onnx), read(external)), protoOrBytes,
                         f -> new String[] {"plan", f.toString(), "-q", "--devices", "v100-16gb:2", limit, "2", "--workers", "1"}));
         // the external model's data file sits beside every mutated model
         Files.copy(external.resolveSibling("tiny.onnx.data"), dir.resolve("tiny.onnx.data"));
 
+        long started = System.nanoTime();
         Map<String, Tally> tallies = new LinkedHashMap<>();
         ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "fuzz-run");
@@ -105,7 +108,8 @@ class ReaderFuzzTest {
                 List<byte[]> corpus = new ArrayList<>(target.seeds());
                 long end = System.nanoTime() + (long) (seconds / targets.size() * 1e9);
                 Path file = dir.resolve(target.fileName());
-                while (System.nanoTime() < end && tally.failures.size() < 20) {
+                int budget = (int) Math.ceil(target.inputs() * scale);
+                while (tally.inputs < budget && System.nanoTime() < end && tally.failures.size() < 20) {
                     byte[] input = target.mutate().apply(corpus.get(m.random().nextInt(corpus.size())));
                     Files.write(file, input);
                     tally.inputs++;
@@ -141,7 +145,7 @@ class ReaderFuzzTest {
         } finally {
             runner.shutdownNow();
         }
-        String report = report(tallies, seconds, seed);
+        String report = report(tallies, (System.nanoTime() - started) / 1e9, seed);
         Path out = Path.of("target", "fuzz-report.md");
         Files.createDirectories(out.getParent());
         Files.writeString(out, report);
@@ -216,7 +220,7 @@ class ReaderFuzzTest {
 
     private static String report(Map<String, Tally> tallies, double seconds, long seed) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "# Fuzzing report%n%nA %.0f s mutation run (seed %d) through the command line.%n%n", seconds, seed));
+        b.append(String.format(Locale.ROOT, "# Fuzzing report%n%nA mutation run of %.0f s (seed %d) through the command line.%n%n", seconds, seed));
         b.append("| input | runs | accepted | infeasible plan | rejected with a one-line error | kinds of error | failures |\n");
         b.append("|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Tally> e : tallies.entrySet()) {

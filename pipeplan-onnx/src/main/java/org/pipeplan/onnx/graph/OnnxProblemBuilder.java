@@ -115,7 +115,12 @@ public final class OnnxProblemBuilder {
         if (training != null) {
             TrainingGraph.addBackward(operators, edges, works, devices, training);
         }
-        OperatorGraph graph = OperatorGraph.of(operators, edges);
+        OperatorGraph graph;
+        try {
+            graph = OperatorGraph.of(operators, edges);
+        } catch (org.pipeplan.graph.InvalidGraphException e) {
+            throw new InputException(model.file(), e.getMessage()); // a node fed by its own output, for instance
+        }
         return new PlacementProblem(model.name() + (training == null ? "" : "-training"), graph, devices.deviceSet());
     }
 
