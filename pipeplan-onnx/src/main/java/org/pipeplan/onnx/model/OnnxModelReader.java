@@ -179,8 +179,16 @@ public final class OnnxModelReader {
             if (location == null || location.isEmpty()) {
                 throw new InputException(file, "initializer '" + t.getName() + "': external data without a location");
             }
-            Path target = dir.resolve(location).normalize();
-            if (Path.of(location).isAbsolute() || !target.startsWith(dir)) {
+            Path target;
+            boolean absolute;
+            try {
+                target = dir.resolve(location).normalize();
+                absolute = Path.of(location).isAbsolute();
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new InputException(file, "initializer '" + t.getName() + "': external data path '" + location
+                        + "' is not a valid path (" + e.getReason() + ")");
+            }
+            if (absolute || !target.startsWith(dir)) {
                 throw new InputException(file, "initializer '" + t.getName() + "': external data path '" + location
                         + "' leaves the model's folder");
             }
@@ -191,10 +199,16 @@ public final class OnnxModelReader {
                             + "' leaves the model's folder (through a link)");
                 }
                 long size = Files.size(real);
-                long expected = length >= 0 ? length
-                        : t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, (a, b) -> a * b)
-                        * TensorType.elementBytes(t.getDataType());
-                if (offset < 0 || offset + expected > size) {
+                long expected;
+                try {
+                    expected = length >= 0 ? length
+                            : Math.multiplyExact(t.getDimsList().stream().mapToLong(Long::longValue).reduce(1, Math::multiplyExact),
+                                    (long) TensorType.elementBytes(t.getDataType()));
+                } catch (ArithmeticException e) {
+                    throw new InputException(file, "initializer '" + t.getName() + "': its dimensions "
+                            + t.getDimsList() + " overflow a byte count");
+                }
+                if (offset < 0 || expected < 0 || offset > size || expected > size - offset) {
                     throw new InputException(file, "initializer '" + t.getName() + "': external data file '" + location
                             + "' holds " + size + " bytes, fewer than offset " + offset + " + length " + expected);
                 }
