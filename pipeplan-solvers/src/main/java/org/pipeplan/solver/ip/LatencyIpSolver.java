@@ -75,11 +75,13 @@ public final class LatencyIpSolver implements PlacementSolver {
         UnitGraph units = Contraction.contract(problem.graph(), ContractionOptions.exact(),
                 NonContiguousIpSolver.smallestAcceleratorMemory(problem));
         stats.put("units", units.size());
+        int fineUnits = units.size();
         units = org.pipeplan.solver.ideal.Coarsening.forSolver(units, problem.devices(), options.coarsenAbove(), stats);
         ModelScale scale = ModelScale.forMaximum(Double.isFinite(bestValue) ? bestValue
                 : problem.graph().operators().stream().mapToDouble(o -> o.computeTimes().values().stream()
                         .mapToDouble(Double::doubleValue).max().orElse(0)).sum());
-        LatencyModel model = new LatencyModel(problem, units, options.subgraphs(), scale, lowerBound, bestValue);
+        LatencyModel model = new LatencyModel(problem, units, options.subgraphs(), scale, lowerBound, bestValue,
+                units.size() < fineUnits);
         if (best != null) {
             model.hint(best, LatencyEvaluator.pieceNumbers(problem, best));
         }

@@ -26,6 +26,11 @@ import org.pipeplan.solver.ideal.UnitGraph;
  * finished, receives those inputs, computes, sends its outputs, and then all its nodes are done;
  * a node on the host finishes its compute time after its last input. The latency T is the last
  * finishing time. Accelerators are interchangeable: unit i may only use the first i+1 of them.
+ *
+ * <p>With {@code perUnit} (units that are blocks of a coarsened graph) finishing times are kept
+ * per unit, not per operator: a block on the host runs its operators one after another, which
+ * can only overstate the latency (the plan is re-evaluated exactly afterwards) and keeps the model
+ * as small as the blocks.
  */
 final class LatencyModel {
 
@@ -40,7 +45,7 @@ final class LatencyModel {
     private final BoolVar[][] x;
 
     LatencyModel(PlacementProblem problem, UnitGraph units, int perAccelerator, ModelScale scale,
-                 double lowerBound, double upperBound) {
+                 double lowerBound, double upperBound, boolean perUnit) {
         this.units = units;
         this.deviceCount = problem.devices().size();
         this.accelerators = problem.devices().all().stream().filter(Device::isAccelerator).toList();
@@ -107,21 +112,34 @@ final class LatencyModel {
         }
 
         long horizon = Double.isFinite(upperBound) ? scale.up(upperBound) + 1 : Long.MAX_VALUE / 4;
-        IntVar[] finishOfNode = new IntVar[g.size()];
+        // what carries a finishing time: every operator, or every unit when the units are blocks
+        int entities = perUnit ? n : g.size();
+        int[] entityOf = new int[g.size()];
+        double[] cpuOf = new double[entities];
         for (int v = 0; v < g.size(); v++) {
-            finishOfNode[v] = model.newIntVar(0, horizon, "lambda_" + v);
-        }
-        // host nodes: own compute after the last input
-        for (int v = 0; v < g.size(); v++) {
-            Literal onHost = x[units.unitOf(v)][0];
+            entityOf[v] = perUnit ? units.unitOf(v) : v;
             double cpu = host == null ? 0 : g.operator(v).computeTime(host.kind());
-            long cpuTime = Double.isNaN(cpu) ? 0 : scale.down(cpu);
-            if (onHost != null) {
-                model.addGreaterOrEqual(LinearExpr.newBuilder().add(finishOfNode[v]).addTerm(onHost, -cpuTime), 0);
+            cpuOf[entityOf[v]] += Double.isNaN(cpu) ? 0 : cpu;
+        }
+        IntVar[] finishOf = new IntVar[entities];
+        for (int e = 0; e < entities; e++) {
+            finishOf[e] = model.newIntVar(0, horizon, "lambda_" + e);
+        }
+        // host: own compute after the last input
+        java.util.Set<Long> linked = new java.util.HashSet<>();
+        for (int v = 0; v < g.size(); v++) {
+            int e = entityOf[v];
+            Literal onHost = x[perUnit ? e : units.unitOf(v)][0];
+            long cpuTime = scale.down(cpuOf[e]);
+            if (onHost != null && linked.add(((long) e << 32) | e)) {
+                model.addGreaterOrEqual(LinearExpr.newBuilder().add(finishOf[e]).addTerm(onHost, -cpuTime), 0);
             }
             for (int j = 0; j < g.inDegree(v); j++) {
-                int u = g.edge(g.inEdge(v, j)).source();
-                LinearExprBuilder after = LinearExpr.newBuilder().add(finishOfNode[v]).addTerm(finishOfNode[u], -1);
+                int f = entityOf[g.edge(g.inEdge(v, j)).source()];
+                if (f == e || !linked.add(((long) f << 32) | e)) {
+                    continue;
+                }
+                LinearExprBuilder after = LinearExpr.newBuilder().add(finishOf[e]).addTerm(finishOf[f], -1);
                 if (onHost != null) {
                     after.addTerm(onHost, -cpuTime);
                 }
@@ -164,8 +182,12 @@ final class LatencyModel {
                     if (in == null) {
                         in = model.newBoolVar("in");
                         duration.addTerm(in, cost);
+                        java.util.Set<Integer> feeding = new java.util.LinkedHashSet<>();
                         for (int v : entry.getValue()) {
-                            model.addGreaterOrEqual(start, finishOfNode[v]).onlyEnforceIf(in);
+                            feeding.add(entityOf[v]);
+                        }
+                        for (int f : feeding) {
+                            model.addGreaterOrEqual(start, finishOf[f]).onlyEnforceIf(in);
                         }
                     }
                     model.addBoolOr(here == null ? new Literal[] {x[w][j].not(), in}
@@ -175,8 +197,8 @@ final class LatencyModel {
             model.addEquality(LinearExpr.newBuilder().add(finish).addTerm(start, -1), duration);
             for (int u = 0; u < n; u++) {
                 if (x[u][j] != null) {
-                    for (int v : units.members(u)) {
-                        model.addGreaterOrEqual(finishOfNode[v], finish).onlyEnforceIf(x[u][j]);
+                    for (int e : perUnit ? new int[] {u} : units.members(u)) {
+                        model.addGreaterOrEqual(finishOf[e], finish).onlyEnforceIf(x[u][j]);
                     }
                 }
             }
@@ -189,7 +211,7 @@ final class LatencyModel {
         IntVar latency = model.newIntVar(low, horizon, "T");
         for (int v = 0; v < g.size(); v++) {
             if (g.outDegree(v) == 0) {
-                model.addGreaterOrEqual(latency, finishOfNode[v]);
+                model.addGreaterOrEqual(latency, finishOf[entityOf[v]]);
             }
         }
         model.minimize(latency);
