@@ -51,7 +51,7 @@ final class Decoder {
     }
 
     private static float[] firstLayer(float[] x, float[][] w, float[] b) {
-        float[] y = PolicyWeights.times(x, w);
+        float[] y = DenseArrays.times(x, w);
         for (int j = 0; j < y.length; j++) {
             y[j] += b[j];
         }

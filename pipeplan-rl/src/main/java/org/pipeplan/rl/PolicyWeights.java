@@ -26,7 +26,7 @@ final class PolicyWeights {
     private final float[][][] fused;
 
     PolicyWeights(Map<String, NDArray> p) {
-        embedW = matrix(p.get("embed.w"));
+        embedW = DenseArrays.matrix(p.get("embed.w"));
         embedB = p.get("embed.b").toFloatArray();
         int rounds = SchedulerNetwork.ROUNDS;
         self = new float[rounds][][];
@@ -34,16 +34,16 @@ final class PolicyWeights {
         out = new float[rounds][][];
         roundB = new float[rounds][];
         for (int k = 0; k < rounds; k++) {
-            self[k] = matrix(p.get("round" + k + ".self"));
-            in[k] = matrix(p.get("round" + k + ".in"));
-            out[k] = matrix(p.get("round" + k + ".out"));
+            self[k] = DenseArrays.matrix(p.get("round" + k + ".self"));
+            in[k] = DenseArrays.matrix(p.get("round" + k + ".in"));
+            out[k] = DenseArrays.matrix(p.get("round" + k + ".out"));
             roundB[k] = p.get("round" + k + ".b").toFloatArray();
         }
-        keyW = matrix(p.get("key.w"));
-        biasW = matrix(p.get("bias.w"));
-        queryW1 = matrix(p.get("query.w1"));
+        keyW = DenseArrays.matrix(p.get("key.w"));
+        biasW = DenseArrays.matrix(p.get("bias.w"));
+        queryW1 = DenseArrays.matrix(p.get("query.w1"));
         queryB1 = p.get("query.b1").toFloatArray();
-        queryW2 = matrix(p.get("query.w2"));
+        queryW2 = DenseArrays.matrix(p.get("query.w2"));
         start = p.get("start").toFloatArray();
         fused = new float[rounds][][];
         for (int k = 0; k < rounds; k++) {
@@ -57,23 +57,13 @@ final class PolicyWeights {
         }
     }
 
-    static float[][] matrix(NDArray a) {
-        long[] shape = a.getShape().getShape();
-        float[] flat = a.toFloatArray();
-        float[][] m = new float[(int) shape[0]][(int) shape[1]];
-        for (int i = 0; i < m.length; i++) {
-            System.arraycopy(flat, i * m[i].length, m[i], 0, m[i].length);
-        }
-        return m;
-    }
-
     /** The decoder for one graph: embeddings, keys and biases computed here. */
     Decoder decoder(org.pipeplan.edgetpu.EdgeTpuGraph g, GraphFeatures f) {
         int n = f.n;
         int d = embedB.length;
         float[][] h = new float[n][];
         for (int v = 0; v < n; v++) {
-            h[v] = times(f.nodes[v], embedW);
+            h[v] = DenseArrays.times(f.nodes[v], embedW);
             for (int j = 0; j < d; j++) {
                 h[v][j] = Math.max(0, h[v][j] + embedB[j]);
             }
@@ -83,7 +73,7 @@ final class PolicyWeights {
             // self, in and out matrices side by side), then average
             float[][] y = new float[n][];
             for (int v = 0; v < n; v++) {
-                y[v] = times(h[v], fused[k]);
+                y[v] = DenseArrays.times(h[v], fused[k]);
             }
             float[][] next = new float[n][];
             for (int v = 0; v < n; v++) {
@@ -117,7 +107,7 @@ final class PolicyWeights {
         float[][] keys = new float[n][];
         float[] bias = new float[n];
         for (int v = 0; v < n; v++) {
-            keys[v] = times(h[v], keyW);
+            keys[v] = DenseArrays.times(h[v], keyW);
             for (int j = 0; j < d; j++) {
                 keys[v][j] /= scale;
                 bias[v] += h[v][j] * biasW[j][0];
@@ -125,21 +115,4 @@ final class PolicyWeights {
         }
         return new Decoder(h, keys, bias, queryW1, queryB1, queryW2, start);
     }
-
-    static float[] times(float[] x, float[][] w) {
-        float[] y = new float[w[0].length];
-        for (int i = 0; i < x.length; i++) {
-            float xi = x[i];
-            if (xi == 0) {
-                continue;
-            }
-            float[] row = w[i];
-            for (int j = 0; j < y.length; j++) {
-                y[j] += xi * row[j];
-            }
-        }
-        return y;
-    }
-
-
 }

@@ -171,11 +171,11 @@ final class SchedulerNetwork implements AutoCloseable {
     /** The decoder's weights and the graph's keys as plain arrays, for fast step-by-step decoding. */
     Decoder decoder(NDManager m, GraphFeatures f) {
         NDArray h = encode(m, f);
-        float[][] hs = PolicyWeights.matrix(h);
-        float[][] keys = PolicyWeights.matrix(h.matMul(p("key.w")).div((float) Math.sqrt(hidden)));
+        float[][] hs = DenseArrays.matrix(h);
+        float[][] keys = DenseArrays.matrix(h.matMul(p("key.w")).div((float) Math.sqrt(hidden)));
         float[] bias = h.matMul(p("bias.w")).toFloatArray();
-        return new Decoder(hs, keys, bias, PolicyWeights.matrix(p("query.w1")), p("query.b1").toFloatArray(),
-                PolicyWeights.matrix(p("query.w2")),
+        return new Decoder(hs, keys, bias, DenseArrays.matrix(p("query.w1")), p("query.b1").toFloatArray(),
+                DenseArrays.matrix(p("query.w2")),
                 p("start").toFloatArray());
     }
 

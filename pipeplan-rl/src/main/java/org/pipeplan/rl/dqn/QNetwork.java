@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
+import org.pipeplan.rl.DenseArrays;
 
 /**
  * The action-value network Q(state, action): a multilayer perceptron over the features of a state
@@ -53,19 +54,9 @@ final class QNetwork implements AutoCloseable {
 
     /** The current weights as plain arrays. */
     Weights snapshot() {
-        return new Weights(matrix(parameters.get("w1")), parameters.get("b1").toFloatArray(),
-                matrix(parameters.get("w2")), parameters.get("b2").toFloatArray(),
+        return new Weights(DenseArrays.matrix(parameters.get("w1")), parameters.get("b1").toFloatArray(),
+                DenseArrays.matrix(parameters.get("w2")), parameters.get("b2").toFloatArray(),
                 parameters.get("w3").toFloatArray(), parameters.get("b3").toFloatArray()[0]);
-    }
-
-    private static float[][] matrix(NDArray a) {
-        long[] shape = a.getShape().getShape();
-        float[] flat = a.toFloatArray();
-        float[][] m = new float[(int) shape[0]][(int) shape[1]];
-        for (int i = 0; i < m.length; i++) {
-            System.arraycopy(flat, i * m[i].length, m[i], 0, m[i].length);
-        }
-        return m;
     }
 
     /** A frozen copy of the network on plain arrays: the online copy for acting, or the target network. */
@@ -83,16 +74,7 @@ final class QNetwork implements AutoCloseable {
 
         private static float[] layer(float[] x, float[][] w, float[] b) {
             float[] y = b.clone();
-            for (int i = 0; i < x.length; i++) {
-                float xi = x[i];
-                if (xi == 0) {
-                    continue;
-                }
-                float[] row = w[i];
-                for (int j = 0; j < y.length; j++) {
-                    y[j] += xi * row[j];
-                }
-            }
+            DenseArrays.addTimes(y, x, w);
             for (int j = 0; j < y.length; j++) {
                 y[j] = Math.max(0, y[j]);
             }
