@@ -57,14 +57,7 @@ public final class IdealParallelDp {
         }
         GpuCluster c = p.cluster();
         int gpus = c.gpus();
-        double[][] best = new double[gpus + 1][count];
-        int[][] from = new int[gpus + 1][count];
-        int[][] replicas = new int[gpus + 1][count];
-        int[][] split = new int[gpus + 1][count];
-        for (double[] row : best) {
-            Arrays.fill(row, Double.POSITIVE_INFINITY);
-        }
-        best[0][0] = 0; // ideal 0 is the empty one
+        StageTable table = new StageTable(gpus, count); // ideal 0 is the empty one
         for (int j = 1; j < count; j++) {
             int[] subs = subIdeals(ideals, size, j);
             for (int m = 1; m <= gpus; m++) {
@@ -74,7 +67,7 @@ public final class IdealParallelDp {
                     int t = shape[1];
                     int a = m - r * t;
                     for (int i : subs) {
-                        if (best[a][i] >= cur) {
+                        if (table.best(a, i) >= cur) {
                             continue;
                         }
                         StageSums stage = sums[j].minus(sums[i]);
@@ -85,46 +78,30 @@ public final class IdealParallelDp {
                         if (st.memoryPerGpu() > c.memoryBytes()) {
                             continue;
                         }
-                        double value = Math.max(best[a][i], st.perSample());
+                        double value = Math.max(table.best(a, i), st.perSample());
                         if (value < cur) {
                             cur = value;
-                            best[m][j] = value;
-                            from[m][j] = i;
-                            replicas[m][j] = r;
-                            split[m][j] = t;
+                            table.record(m, j, value, i, r, t);
                         }
                     }
                 }
             }
         }
         int full = count - 1;
-        int used = -1;
-        for (int m = 1; m <= gpus; m++) {
-            if (best[m][full] < (used < 0 ? Double.POSITIVE_INFINITY : best[used][full])) {
-                used = m;
-            }
-        }
+        int used = table.bestGpus(full);
         double seconds = (System.nanoTime() - start) / 1e9;
         String note = space + ", stages over all " + count + " ideals";
         if (used < 0) {
             return new ParallelPlan(List.of(), Double.POSITIVE_INFINITY, "ideal-parallel-dp", false, seconds,
                     "no plan fits the GPUs' memory");
         }
-        List<ParallelStage> stages = new ArrayList<>();
-        int j = full;
-        int m = used;
-        while (j != 0) {
-            int i = from[m][j];
-            int r = replicas[m][j];
-            int t = split[m][j];
-            BitSet stage = (BitSet) ideals.get(j).clone();
-            stage.andNot(ideals.get(i));
-            stages.add(0, new ParallelStage(nodesOf(p, stage), r, t, m - r * t));
-            m -= r * t;
-            j = i;
-        }
+        List<ParallelStage> stages = table.stages(full, used, (before, after) -> {
+            BitSet stage = (BitSet) ideals.get(after).clone();
+            stage.andNot(ideals.get(before));
+            return nodesOf(p, stage);
+        });
         assert n == ideals.get(full).cardinality();
-        return new ParallelPlan(stages, best[used][full], "ideal-parallel-dp", true, seconds, note);
+        return new ParallelPlan(stages, table.best(used, full), "ideal-parallel-dp", true, seconds, note);
     }
 
     /**

@@ -1,6 +1,5 @@
 package org.pipeplan.solver.parallel;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.pipeplan.parallel.GpuCluster;
 import org.pipeplan.parallel.ParallelPlan;
@@ -29,14 +28,7 @@ public final class ParallelDp {
         int n = p.positions();
         GpuCluster c = p.cluster();
         int gpus = c.gpus();
-        double[][] best = new double[gpus + 1][n + 1];
-        int[][] cut = new int[gpus + 1][n + 1];
-        int[][] replicas = new int[gpus + 1][n + 1];
-        int[][] split = new int[gpus + 1][n + 1];
-        for (double[] row : best) {
-            java.util.Arrays.fill(row, Double.POSITIVE_INFINITY);
-        }
-        best[0][0] = 0;
+        StageTable table = new StageTable(gpus, n + 1);
         for (int i = 1; i <= n; i++) {
             for (int m = 1; m <= gpus; m++) {
                 double cur = Double.POSITIVE_INFINITY;
@@ -50,47 +42,29 @@ public final class ParallelDp {
                         if (least >= cur) {
                             break;
                         }
-                        if (best[a][j] >= cur) {
+                        if (table.best(a, j) >= cur) {
                             continue;
                         }
                         StageTime st = StageCost.of(p, j, i, r, t, a);
                         if (st.memoryPerGpu() > c.memoryBytes()) {
                             break;
                         }
-                        double value = Math.max(best[a][j], st.perSample());
+                        double value = Math.max(table.best(a, j), st.perSample());
                         if (value < cur) {
                             cur = value;
-                            best[m][i] = value;
-                            cut[m][i] = j;
-                            replicas[m][i] = r;
-                            split[m][i] = t;
+                            table.record(m, i, value, j, r, t);
                         }
                     }
                 }
             }
         }
-        int used = -1;
-        for (int m = 1; m <= gpus; m++) {
-            if (best[m][n] < (used < 0 ? Double.POSITIVE_INFINITY : best[used][n])) {
-                used = m;
-            }
-        }
+        int used = table.bestGpus(n);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (used < 0) {
             return new ParallelPlan(List.of(), Double.POSITIVE_INFINITY, "parallel-dp", false, seconds,
                     "no plan fits the GPUs' memory");
         }
-        List<ParallelStage> stages = new ArrayList<>();
-        int i = n;
-        int m = used;
-        while (i > 0) {
-            int j = cut[m][i];
-            int r = replicas[m][i];
-            int t = split[m][i];
-            stages.add(0, new ParallelStage(p.nodes(j, i), r, t, m - r * t));
-            m -= r * t;
-            i = j;
-        }
-        return new ParallelPlan(stages, best[used][n], "parallel-dp", true, seconds, space.toString());
+        List<ParallelStage> stages = table.stages(n, used, p::nodes);
+        return new ParallelPlan(stages, table.best(used, n), "parallel-dp", true, seconds, space.toString());
     }
 }
