@@ -42,6 +42,32 @@ public final class ParallelEvaluator {
         return cross;
     }
 
+    /**
+     * One replica's work per sample on the stage's operators that {@code which} accepts: compute
+     * (split operators' divided by the split degree) and the split operators' collectives
+     * (all-gather forward, all-reduce backward).
+     */
+    static double[] replicaWork(ParallelProblem p, ParallelStage st, java.util.function.Predicate<Operator> which) {
+        OperatorGraph g = p.source().graph();
+        int t = st.split();
+        GpuCluster.Link link = p.cluster().splitLink(st.firstGpu(), st.replicas(), t);
+        double compute = 0;
+        double collectives = 0;
+        for (int v : st.nodes()) {
+            Operator op = g.operator(v);
+            if (!which.test(op)) {
+                continue;
+            }
+            boolean split = p.splitRule().splittable(v);
+            compute += p.computeOf(v) / (split ? t : 1);
+            if (split && t > 1) {
+                double out = ParallelProblem.outputBytes(g, v);
+                collectives += op.isBackward() ? Collectives.allReduce(out, t, link) : Collectives.allGather(out, t, link);
+            }
+        }
+        return new double[] {compute, collectives};
+    }
+
     public static ParallelEvaluation evaluate(ParallelProblem p, ParallelPlan plan) {
         OperatorGraph g = p.source().graph();
         GpuCluster c = p.cluster();
@@ -99,22 +125,16 @@ public final class ParallelEvaluator {
         for (int s = 0; s < stages.size(); s++) {
             ParallelStage st = stages.get(s);
             int t = st.split();
-            GpuCluster.Link splitLink = c.splitLink(st.firstGpu(), st.replicas(), t);
-            double compute = 0;
-            double collectives = 0;
+            double[] work = replicaWork(p, st, op -> true);
+            double compute = work[0];
+            double collectives = work[1];
             double memory = 0;
             double params = 0;
             for (int v : st.nodes()) {
                 Operator op = g.operator(v);
-                boolean split = p.splitRule().splittable(v);
-                int share = split ? t : 1;
-                compute += p.computeOf(v) / share;
+                int share = p.splitRule().splittable(v) ? t : 1;
                 memory += op.memoryBytes() / share;
                 params += op.isBackward() ? 0 : op.memoryBytes() / share;
-                if (split && t > 1) {
-                    double out = ParallelProblem.outputBytes(g, v);
-                    collectives += op.isBackward() ? Collectives.allReduce(out, t, splitLink) : Collectives.allGather(out, t, splitLink);
-                }
             }
             double transfers = (s > 0 ? c.linkAcross(st.firstGpu()).transferMs(cross[s]) : 0)
                     + (s + 1 < stages.size() ? c.linkAcross(st.firstGpu() + st.gpus()).transferMs(cross[s + 1]) : 0);

@@ -50,17 +50,18 @@ public final class ParallelSimulation {
         List<Edge> edges = new ArrayList<>();
         int[] replicas = new int[count];
         boolean training = p.training();
+        double[][] work = new double[count][];
         for (int s = 0; s < count; s++) {
             ParallelStage st = stages.get(s);
             replicas[s] = st.replicas();
-            double[] work = forwardAndBackward(p, st);
+            work[s] = forwardAndBackward(p, st);
             double out = s + 1 < count ? c.linkAcross(st.firstGpu() + st.gpus()).transferMs(forwardCross[s + 1]) : 0;
             double allReduce = evaluation.stages().get(s).allReduce();
             // the simulator's flush costs 2(r-1)/r x bytes x time per byte: give the stage the
             // weight that makes it cost what the cost model's all-reduce over its link does
             double weight = st.replicas() > 1 ? allReduce * st.replicas() / (2.0 * (st.replicas() - 1)) / ALL_REDUCE_MS_PER_BYTE : 0;
             ops.add(Operator.builder(s).name("stage" + s).colocationLabel(training ? (long) s : null).memoryBytes(weight)
-                    .computeTime(gpu, work[0]).transferTime(gpu, out).build());
+                    .computeTime(gpu, work[s][0]).transferTime(gpu, out).build());
             if (s > 0) {
                 edges.add(new Edge(s - 1, s, ops.get(s - 1).transferTime(gpu), forwardCross[s]));
             }
@@ -68,10 +69,9 @@ public final class ParallelSimulation {
         if (training) {
             for (int s = 0; s < count; s++) {
                 ParallelStage st = stages.get(s);
-                double[] work = forwardAndBackward(p, st);
                 double out = s > 0 ? c.linkAcross(st.firstGpu()).transferMs(backwardCross[s]) : 0;
                 ops.add(Operator.builder(count + s).name("stage" + s + ".grad").backward(true).colocationLabel((long) s)
-                        .computeTime(gpu, work[1]).transferTime(gpu, out).build());
+                        .computeTime(gpu, work[s][1]).transferTime(gpu, out).build());
             }
             edges.add(new Edge(count - 1, 2 * count - 1, 0, 0));
             for (int s = count - 1; s > 0; s--) {
@@ -95,19 +95,8 @@ public final class ParallelSimulation {
 
     /** One replica's forward and backward time per sample, split collectives included. */
     private static double[] forwardAndBackward(ParallelProblem p, ParallelStage st) {
-        OperatorGraph g = p.source().graph();
-        GpuCluster.Link link = p.cluster().splitLink(st.firstGpu(), st.replicas(), st.split());
-        double[] work = new double[2];
-        for (int v : st.nodes()) {
-            boolean backward = g.operator(v).isBackward();
-            boolean split = p.splitRule().splittable(v);
-            double t = p.computeOf(v) / (split ? st.split() : 1);
-            if (split && st.split() > 1) {
-                double out = ParallelProblem.outputBytes(g, v);
-                t += backward ? Collectives.allReduce(out, st.split(), link) : Collectives.allGather(out, st.split(), link);
-            }
-            work[backward ? 1 : 0] += t;
-        }
-        return work;
+        double[] forward = ParallelEvaluator.replicaWork(p, st, op -> !op.isBackward());
+        double[] backward = ParallelEvaluator.replicaWork(p, st, Operator::isBackward);
+        return new double[] {forward[0] + forward[1], backward[0] + backward[1]};
     }
 }
