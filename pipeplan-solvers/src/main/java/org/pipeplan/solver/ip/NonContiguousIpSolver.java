@@ -75,6 +75,9 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
         StopSignal stopBoth = new StopSignal();
         try (AutoCloseable link = options.stop().onStop(stopBoth::requestStop)) {
             boolean portfolio = options.workers() >= 2;
+            if (portfolio) {
+                ScipAssignmentModel.checkParameters();
+            }
             AssignmentModel m = new AssignmentModel(problem, joined, options.objective(), scale, lowerBound, upperBound);
             m.hint(start.placement());
             List<Placement> candidates = new ArrayList<>();
@@ -169,6 +172,8 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Search(null, List.of(), lowerBound, "interrupted");
+        } catch (IllegalArgumentException e) {
+            throw e; // bad tuning parameters: the user's error, reported as it is
         } catch (Exception e) {
             throw new IllegalStateException("integer programming failed: " + e.getMessage(), e);
         }

@@ -27,6 +27,9 @@ final class ScipAssignmentModel {
     record Result(Placement placement, double bound, String status) {
     }
 
+    /** Environment variable with extra SCIP parameters (SCIP's "NAME = VALUE" lines), for tuning. */
+    static final String PARAMETERS_VARIABLE = "PIPEPLAN_SCIP_PARAMS";
+
     private final MPSolver solver;
     private final UnitGraph units;
     private final List<Device> devices;
@@ -40,8 +43,7 @@ final class ScipAssignmentModel {
         if (solver == null) {
             throw new IllegalStateException("OR-Tools was built without SCIP");
         }
-        // SCIP would take Ctrl-C for itself; the caller handles it through the stop signal
-        solver.setSolverSpecificParametersAsString("misc/catchctrlc = FALSE");
+        applyParameters(solver);
         int n = units.size();
         int d = devices.size();
         double[] memory = units.memoryBytes();
@@ -138,6 +140,28 @@ final class ScipAssignmentModel {
             goal.setCoefficient(load, 1);
         }
         goal.setMinimization();
+    }
+
+    /** Checks the tuning parameters of {@link #PARAMETERS_VARIABLE} before a search relies on SCIP. */
+    static void checkParameters() {
+        MPSolver probe = MPSolver.createSolver("SCIP");
+        if (probe != null) {
+            try {
+                applyParameters(probe);
+            } finally {
+                probe.delete();
+            }
+        }
+    }
+
+    /** SCIP would take Ctrl-C for itself (the caller handles it through the stop signal); then the user's tuning. */
+    private static void applyParameters(MPSolver solver) {
+        String extra = System.getenv(PARAMETERS_VARIABLE);
+        String parameters = "misc/catchctrlc = FALSE" + (extra == null || extra.isBlank() ? "" : "\n" + extra);
+        if (!solver.setSolverSpecificParametersAsString(parameters)) {
+            throw new IllegalArgumentException(PARAMETERS_VARIABLE + ": not SCIP parameters (NAME = VALUE, one per line): "
+                    + extra.replace('\n', ';'));
+        }
     }
 
     /** Hints a placement (its unit devices; SCIP repairs or drops it if needed). */
