@@ -160,7 +160,7 @@ final class ScipAssignmentModel {
         String parameters = "misc/catchctrlc = FALSE" + (extra == null || extra.isBlank() ? "" : "\n" + extra);
         if (!solver.setSolverSpecificParametersAsString(parameters)) {
             throw new IllegalArgumentException(PARAMETERS_VARIABLE + ": not SCIP parameters (NAME = VALUE, one per line): "
-                    + extra.replace('\n', ';'));
+                    + String.valueOf(extra).replace('\n', ';'));
         }
     }
 
