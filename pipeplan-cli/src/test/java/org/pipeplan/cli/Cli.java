@@ -38,6 +38,18 @@ final class Cli {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /** The command line in a JVM of its own (signals, environment variables), on the tests' class path. */
+    static ProcessBuilder process(String... args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String[] command = new String[args.length + 4];
+        command[0] = java;
+        command[1] = "-cp";
+        command[2] = System.getProperty("java.class.path");
+        command[3] = PipeplanCommand.class.getName();
+        System.arraycopy(args, 0, command, 4, args.length);
+        return new ProcessBuilder(command);
+    }
+
     /** The run failed with this status and one clear line naming the problem, without a stack trace. */
     static void assertCleanError(Run r, int code, String message) {
         assertEquals(code, r.code(), r.out() + r.err());

@@ -27,9 +27,7 @@ class LongRunTest {
         // a problem the integer program cannot finish within the test
         assertEquals(0, Cli.run("generate", "--synthetic", "3000", "--seed", "2", "-k", "6", "-o", problem.toString()).code());
         Path plan = dir.resolve("plan.json");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), PipeplanCommand.class.getName(),
-                "plan", problem.toString(), "-s", "ip", "--time-limit", "600", "--workers", "1", "-q", "-o", plan.toString())
+        Process p = Cli.process("plan", problem.toString(), "-s", "ip", "--time-limit", "600", "--workers", "1", "-q", "-o", plan.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
         try {
             // let it read the problem, warm-start and enter the search

@@ -50,11 +50,9 @@ class SolverTuningTest {
 
     /** Runs `plan -s ip` in a process of its own, with one environment variable set. */
     private Result plan(String variable, String value) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path out = dir.resolve("out.txt");
         Path err = dir.resolve("err.txt");
-        ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                PipeplanCommand.class.getName(), "plan", INFERENCE.toString(), "-s", "ip", "--time-limit", "4",
+        ProcessBuilder pb = Cli.process("plan", INFERENCE.toString(), "-s", "ip", "--time-limit", "4",
                 "--workers", "2", "-q").redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put(variable, value);
         Process p = pb.start();
