@@ -3,9 +3,6 @@ package org.pipeplan.solver.ip;
 import com.google.ortools.sat.CpModel;
 import com.google.ortools.sat.CpSolver;
 import com.google.ortools.sat.CpSolverStatus;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.pipeplan.solver.Deadline;
@@ -69,23 +66,10 @@ final class CpSatSearch {
         options.progress().begin(phase, budget > 0 ? (long) Math.ceil(budget) : -1);
         solver.setLogCallback(line -> report(line, options, scale, start));
         CpSolverStatus status;
-        // a stop raised just before the search starts would be lost, so a watchdog repeats it; it
-        // also enforces the deadline where CP-SAT's own time limit is checked too seldom (presolve
-        // of a large model)
-        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pipeplan-cp-sat-stop");
-            t.setDaemon(true);
-            return t;
-        });
-        watchdog.scheduleWithFixedDelay(() -> {
-            if (deadline.expired()) {
-                solver.stopSearch();
-            }
-        }, 0, 100, TimeUnit.MILLISECONDS);
-        try {
+        // the deadline's stop also covers presolve of a large model, where CP-SAT checks its own limit too seldom
+        try (StopWatchdog watchdog = new StopWatchdog("pipeplan-cp-sat-stop", deadline::expired, solver::stopSearch)) {
             status = solver.solve(model);
         } finally {
-            watchdog.shutdownNow();
             options.progress().end();
         }
         double seconds = (System.nanoTime() - start) / 1e9;

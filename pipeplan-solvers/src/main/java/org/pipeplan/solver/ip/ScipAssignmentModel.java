@@ -6,9 +6,6 @@ import com.google.ortools.linearsolver.MPSolver;
 import com.google.ortools.linearsolver.MPVariable;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.pipeplan.graph.Device;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.plan.Objective;
@@ -190,21 +187,9 @@ final class ScipAssignmentModel {
      */
     Result solve(double seconds, StopSignal stop) {
         solver.setTimeLimit(Math.max(1, (long) (seconds * 1000)));
-        ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pipeplan-scip-stop");
-            t.setDaemon(true);
-            return t;
-        });
-        watchdog.scheduleWithFixedDelay(() -> {
-            if (stop.isRequested()) {
-                solver.interruptSolve();
-            }
-        }, 0, 100, TimeUnit.MILLISECONDS);
         MPSolver.ResultStatus status;
-        try {
+        try (StopWatchdog watchdog = new StopWatchdog("pipeplan-scip-stop", stop::isRequested, solver::interruptSolve)) {
             status = solver.solve();
-        } finally {
-            watchdog.shutdownNow();
         }
         boolean found = status == MPSolver.ResultStatus.OPTIMAL || status == MPSolver.ResultStatus.FEASIBLE;
         Placement placement = null;
