@@ -30,6 +30,9 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
     /** Share of the search time the incumbent phase (CP-SAT on every worker) takes, given two or more workers. */
     static final double INCUMBENT_PHASE_SHARE = 0.3;
 
+    /** Share of the time left after the incumbent phase that the frontier program may take. */
+    static final double FRONTIER_SHARE = 0.5;
+
     @Override
     public String name() {
         return "ip";
@@ -138,11 +141,21 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                     return result;
                 });
             }
+            double frontierBound = Double.NEGATIVE_INFINITY;
+            if (portfolio && Double.isFinite(deadline.remainingSeconds())
+                    && options.objective() == org.pipeplan.plan.Objective.MAX_LOAD) {
+                // the frontier program's bound sees the balancing that the LP relaxations miss
+                frontierBound = frontierBound(problem, joined, Math.max(lowerBound, phaseBound), cutoff,
+                        deadline.share(FRONTIER_SHARE, stopBoth), stats);
+                if (frontierBound >= cutoff * (1 - OPTIMALITY_TOLERANCE)) {
+                    stopBoth.requestStop(); // the incumbent is proven optimal: SCIP may stop
+                }
+            }
             CpSatSearch.Result r = CpSatSearch.run(m.model, options, shared, portfolio ? options.workers() - 1
                     : options.workers(), "CP-SAT search (ip)", scale);
             stats.put("cpSatSeconds", r.seconds());
 
-            double bound = Math.max(phaseBound,
+            double bound = Math.max(Math.max(phaseBound, frontierBound),
                     r.status() == CpSolverStatus.INFEASIBLE ? cutoff : scale.time(r.bound()));
             String status = "CP-SAT " + r.status().name();
             if (r.hasSolution()) {
@@ -167,7 +180,8 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                     bestValue = e.value(options.objective());
                 }
             }
-            boolean proven = r.status() == CpSolverStatus.OPTIMAL || status.contains("SCIP OPTIMAL");
+            boolean proven = r.status() == CpSolverStatus.OPTIMAL || status.contains("SCIP OPTIMAL")
+                    || frontierBound >= cutoff * (1 - OPTIMALITY_TOLERANCE);
             return new Search(best, List.of(), bound, proven ? "OPTIMAL" : status);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -177,6 +191,29 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
         } catch (Exception e) {
             throw new IllegalStateException("integer programming failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The lower bound of the frontier program ({@link FrontierDp}) below the incumbent, or -infinity
+     * where the program does not apply (too many devices, too many groups open at once).
+     */
+    static double frontierBound(PlacementProblem problem, UnitGraph units, double known, double incumbent,
+                                Deadline deadline, Map<String, Number> stats) {
+        if (problem.devices().size() > FrontierDp.MAX_DEVICES || !Double.isFinite(incumbent)) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        long start = System.nanoTime();
+        FrontierDp dp = new FrontierDp(problem, units);
+        stats.put("frontierWidth", dp.width());
+        if (dp.width() > FrontierDp.MAX_WIDTH) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        double bound = dp.lowerBound(known, incumbent, deadline);
+        stats.put("frontierSeconds", (System.nanoTime() - start) / 1e9);
+        if (bound > known) {
+            stats.put("frontierBound", bound);
+        }
+        return bound;
     }
 
     static double smallestAcceleratorMemory(PlacementProblem problem) {

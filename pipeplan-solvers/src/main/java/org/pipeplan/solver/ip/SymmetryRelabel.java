@@ -27,6 +27,16 @@ final class SymmetryRelabel {
         return rank;
     }
 
+    /** The classes of identical devices, each as its device indices in ascending order. */
+    static int[][] classes(List<Device> devices) {
+        Map<String, List<Integer>> classes = new LinkedHashMap<>();
+        for (Device d : devices) {
+            classes.computeIfAbsent(key(d), k -> new ArrayList<>()).add(d.index());
+        }
+        return classes.values().stream().map(c -> c.stream().mapToInt(Integer::intValue).toArray())
+                .toArray(int[][]::new);
+    }
+
     /** The device of every unit after relabelling each class by the first unit it holds. */
     static int[] canonical(int[] deviceOfUnit, List<Device> devices) {
         int[] first = new int[devices.size()];
@@ -34,16 +44,12 @@ final class SymmetryRelabel {
         for (int u = 0; u < deviceOfUnit.length; u++) {
             first[deviceOfUnit[u]] = Math.min(first[deviceOfUnit[u]], u);
         }
-        Map<String, List<Integer>> classes = new LinkedHashMap<>();
-        for (Device d : devices) {
-            classes.computeIfAbsent(key(d), k -> new ArrayList<>()).add(d.index());
-        }
         int[] relabel = new int[devices.size()];
-        for (List<Integer> members : classes.values()) {
-            List<Integer> byFirstUnit = new ArrayList<>(members);
-            byFirstUnit.sort((a, b) -> Integer.compare(first[a], first[b]));
-            for (int i = 0; i < members.size(); i++) {
-                relabel[byFirstUnit.get(i)] = members.get(i);
+        for (int[] members : classes(devices)) {
+            Integer[] byFirstUnit = Arrays.stream(members).boxed().toArray(Integer[]::new);
+            Arrays.sort(byFirstUnit, (a, b) -> Integer.compare(first[a], first[b]));
+            for (int i = 0; i < members.length; i++) {
+                relabel[byFirstUnit[i]] = members[i];
             }
         }
         int[] out = new int[deviceOfUnit.length];
