@@ -173,9 +173,7 @@ final class FrontierDp {
             if (target <= proven) {
                 continue;
             }
-            // a merge distance beyond twice the margin to prove would blur the answer anyway
-            double margin = incumbent - target;
-            Result r = decide(target, MERGE * target, Math.max(MERGE * target, 2 * margin), STATE_LIMIT, deadline);
+            Result r = decide(target, MERGE * target, STATE_LIMIT, deadline);
             if (r.verdict() != Verdict.NO_PLAN) {
                 break;
             }
@@ -186,10 +184,9 @@ final class FrontierDp {
 
     /**
      * Runs the program for target T with merge distance {@code merge} on accelerator loads (0:
-     * exact), keeping at most {@code stateLimit} load vectors per step, stopping when a front's
-     * widened merge distance would exceed {@code maxMerge} or at the deadline.
+     * exact), keeping at most {@code stateLimit} load vectors per step and stopping at the deadline.
      */
-    Result decide(double target, double merge, double maxMerge, long stateLimit, Deadline deadline) {
+    Result decide(double target, double merge, long stateLimit, Deadline deadline) {
         long start = System.nanoTime();
         double limit = target * (1 + TOLERANCE);
         Map<Key, Front> layer = new HashMap<>();
@@ -239,10 +236,6 @@ final class FrontierDp {
                         canonicalLoads = canonicalise(canonicalStates, canonicalLoads);
                         Front front = next.computeIfAbsent(new Key(canonicalStates), k -> new Front());
                         kept += front.add(canonicalLoads, tolerance);
-                        if (front.widen * merge > maxMerge) {
-                            // merged this coarsely the relaxation cannot prove the target: give up early
-                            return new Result(Verdict.STOPPED, widest, seconds(start));
-                        }
                     }
                 }
                 if (kept > stateLimit) {

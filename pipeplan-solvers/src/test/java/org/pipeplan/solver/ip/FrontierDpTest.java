@@ -54,12 +54,12 @@ class FrontierDpTest {
                 NonContiguousIpSolver.smallestAcceleratorMemory(p));
         FrontierDp dp = new FrontierDp(p, units);
         Deadline none = Deadline.none();
-        assertEquals(FrontierDp.Verdict.NO_PLAN, dp.decide(best[0] * (1 - EPS), 0, 0, Long.MAX_VALUE, none).verdict(),
+        assertEquals(FrontierDp.Verdict.NO_PLAN, dp.decide(best[0] * (1 - EPS), 0, Long.MAX_VALUE, none).verdict(),
                 "no plan below the optimum without memory limits " + best[0]);
         if (Double.isFinite(best[1])) {
             for (double merge : new double[] {0, 0.05 * best[1], 0.5 * best[1]}) {
                 assertNotEquals(FrontierDp.Verdict.NO_PLAN,
-                        dp.decide(best[1] * (1 + EPS), merge, Double.POSITIVE_INFINITY, Long.MAX_VALUE, none).verdict(),
+                        dp.decide(best[1] * (1 + EPS), merge, Long.MAX_VALUE, none).verdict(),
                         "the optimal plan " + best[1] + " survives, merge " + merge);
             }
             double bound = dp.lowerBound(0, best[1], none);
