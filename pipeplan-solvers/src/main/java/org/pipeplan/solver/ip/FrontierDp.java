@@ -232,8 +232,7 @@ final class FrontierDp {
                             continue;
                         }
                         int[] canonicalStates = states.clone();
-                        double[] canonicalLoads = grown;
-                        canonicalLoads = canonicalise(canonicalStates, canonicalLoads);
+                        double[] canonicalLoads = canonicalise(canonicalStates, grown);
                         Front front = next.computeIfAbsent(new Key(canonicalStates), k -> new Front());
                         kept += front.add(canonicalLoads, tolerance);
                     }
