@@ -11,7 +11,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pipeplan.cost.PlanEvaluation;
-import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.plan.Objective;
 import org.pipeplan.plan.Placement;
@@ -110,31 +109,15 @@ class FrontierDpTest {
 
     /** Least max-load over all assignments of colocation classes: ignoring memory, and feasible. */
     private static double[] bruteForce(PlacementProblem p) {
-        OperatorGraph g = p.graph();
-        int groups = g.colocationGroupCount();
-        int devices = p.devices().size();
-        int[] deviceOf = new int[g.size()];
         double[] best = {Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY};
-        long combinations = (long) Math.pow(devices, groups);
-        for (long code = 0; code < combinations; code++) {
-            long c = code;
-            int[] groupDevice = new int[groups];
-            for (int i = 0; i < groups; i++) {
-                groupDevice[i] = (int) (c % devices);
-                c /= devices;
-            }
-            for (int v = 0; v < g.size(); v++) {
-                deviceOf[v] = groupDevice[g.colocationGroup(v)];
-            }
-            PlanEvaluation e = PlanEvaluation.of(p, new Placement(deviceOf, devices));
-            boolean onlyMemory = e.violations().stream().allMatch(v -> v.contains("over its limit"));
-            if (onlyMemory) {
+        IpBruteForceTest.forEachAssignment(p, (placement, e) -> {
+            if (e.violations().stream().allMatch(v -> v.contains("over its limit"))) {
                 best[0] = Math.min(best[0], e.value(Objective.MAX_LOAD));
             }
             if (e.feasible()) {
                 best[1] = Math.min(best[1], e.value(Objective.MAX_LOAD));
             }
-        }
+        });
         return best;
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,35 +116,41 @@ class IpBruteForceTest {
 
     /** Least value over all feasible assignments of colocation classes accepted by the filter. */
     static double bruteForce(PlacementProblem p, Objective objective, Predicate<PlanEvaluation> accept) {
-        OperatorGraph g = p.graph();
-        int groups = g.colocationGroupCount();
-        int devices = p.devices().size();
-        int[] groupDevice = new int[groups];
-        int[] deviceOf = new int[g.size()];
-        double best = Double.POSITIVE_INFINITY;
-        long combinations = (long) Math.pow(devices, groups);
-        for (long code = 0; code < combinations; code++) {
-            long c = code;
-            for (int i = 0; i < groups; i++) {
-                groupDevice[i] = (int) (c % devices);
-                c /= devices;
-            }
+        double[] best = {Double.POSITIVE_INFINITY};
+        forEachAssignment(p, (placement, e) -> {
             boolean canonicalHosts = true;
-            for (int v = 0; v < g.size(); v++) {
-                deviceOf[v] = groupDevice[g.colocationGroup(v)];
-                Device d = p.devices().get(deviceOf[v]);
+            for (int v = 0; v < p.graph().size(); v++) {
+                Device d = p.devices().get(placement.deviceOf(v));
                 // latency pools the CPU cores: one of them is enough
                 canonicalHosts &= objective != Objective.LATENCY || d.isAccelerator()
                         || d == p.devices().all().stream().filter(x -> !x.isAccelerator()).findFirst().get();
             }
-            if (!canonicalHosts) {
-                continue;
+            if (canonicalHosts && e.feasible() && accept.test(e)) {
+                best[0] = Math.min(best[0], e.value(objective));
             }
-            PlanEvaluation e = PlanEvaluation.of(p, new Placement(deviceOf, devices));
-            if (e.feasible() && accept.test(e)) {
-                best = Math.min(best, e.value(objective));
+        });
+        return best[0];
+    }
+
+    /** Every assignment of the colocation classes to devices, with its evaluation. */
+    static void forEachAssignment(PlacementProblem p, BiConsumer<Placement, PlanEvaluation> visit) {
+        OperatorGraph g = p.graph();
+        int groups = g.colocationGroupCount();
+        int devices = p.devices().size();
+        long combinations = (long) Math.pow(devices, groups);
+        for (long code = 0; code < combinations; code++) {
+            long c = code;
+            int[] groupDevice = new int[groups];
+            for (int i = 0; i < groups; i++) {
+                groupDevice[i] = (int) (c % devices);
+                c /= devices;
             }
+            int[] deviceOf = new int[g.size()];
+            for (int v = 0; v < g.size(); v++) {
+                deviceOf[v] = groupDevice[g.colocationGroup(v)];
+            }
+            Placement placement = new Placement(deviceOf, devices);
+            visit.accept(placement, PlanEvaluation.of(p, placement));
         }
-        return best;
     }
 }
