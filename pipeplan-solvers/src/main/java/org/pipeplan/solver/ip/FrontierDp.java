@@ -83,20 +83,11 @@ final class FrontierDp {
         }
         int n = units.size();
         accelerator = new boolean[deviceCount];
-        time = new double[deviceCount][];
-        double[] memory = units.memoryBytes();
-        classes = SymmetryRelabel.classes(devices);
         for (Device d : devices) {
-            int i = d.index();
-            accelerator[i] = d.isAccelerator();
-            double[] fw = UnitCosts.phase(units, d.kind(), false);
-            double[] bw = UnitCosts.phase(units, d.kind(), true);
-            boolean[] runs = units.runsOn(d.kind());
-            time[i] = new double[n];
-            for (int u = 0; u < n; u++) {
-                time[i][u] = runs[u] && memory[u] <= d.memoryLimit() ? fw[u] + bw[u] : Double.NaN;
-            }
+            accelerator[d.index()] = d.isAccelerator();
         }
+        time = UnitCosts.onDevices(units, devices);
+        classes = SymmetryRelabel.classes(devices);
         List<Transfer> list = new ArrayList<>();
         for (TransferGroups.Group g : TransferGroups.of(units)) {
             double[] cost = new double[deviceCount];
@@ -113,8 +104,8 @@ final class FrontierDp {
         groupsOfUnit = membership(n, transfers);
         order = narrowOrder(n, transfers, groupsOfUnit);
         openAfter = openGroups(order, transfers, groupsOfUnit);
-        fastestAccelerator = fastest(true);
-        fastestCpu = fastest(false);
+        fastestAccelerator = UnitCosts.fastest(time, accelerator, true);
+        fastestCpu = UnitCosts.fastest(time, accelerator, false);
         double cpuSum = 0;
         double accSum = 0;
         for (int u = 0; u < n; u++) {
@@ -124,20 +115,6 @@ final class FrontierDp {
             }
         }
         cpuSlowdown = accSum > 0 && cpuSum > accSum ? cpuSum / accSum : 1;
-    }
-
-    /** Each unit's least compute time on an accelerator (or a CPU core); +infinity where it runs on none. */
-    private double[] fastest(boolean onAccelerator) {
-        double[] best = new double[order.length];
-        Arrays.fill(best, Double.POSITIVE_INFINITY);
-        for (int d = 0; d < deviceCount; d++) {
-            for (int u = 0; u < best.length; u++) {
-                if (accelerator[d] == onAccelerator && !Double.isNaN(time[d][u])) {
-                    best[u] = Math.min(best[u], time[d][u]);
-                }
-            }
-        }
-        return best;
     }
 
     /** The largest number of groups open at once in the chosen order. */
@@ -208,7 +185,8 @@ final class FrontierDp {
             Map<Key, Front> next = new HashMap<>();
             long kept = 0;
             int u = order[step];
-            RemainingWork rest = new RemainingWork(Arrays.copyOfRange(order, step + 1, order.length));
+            RemainingWork rest = new RemainingWork(Arrays.copyOfRange(order, step + 1, order.length),
+                    fastestAccelerator, fastestCpu);
             long visited = 0;
             for (Map.Entry<Key, Front> entry : layer.entrySet()) {
                 for (int d = 0; d < deviceCount; d++) {
@@ -228,7 +206,7 @@ final class FrontierDp {
                             grown[e] += add[e];
                             fits = grown[e] <= limit;
                         }
-                        if (!fits || !rest.fits(grown, limit)) {
+                        if (!fits || !rest.fits(grown, accelerator, limit)) {
                             continue;
                         }
                         int[] canonicalStates = states.clone();
@@ -575,80 +553,6 @@ final class FrontierDp {
         @Override
         public int hashCode() {
             return Arrays.hashCode(states);
-        }
-    }
-
-    /**
-     * The work of the units not yet placed, as a test of whether it can still fit: the
-     * accelerators' room must hold the units' least accelerator time, less what the CPU cores'
-     * room can take over (fractionally, the units with the best saving per CPU second first).
-     */
-    private final class RemainingWork {
-        private final double acceleratorWork;
-        private final double cpuOnlyWork;
-        /** CPU time and saved accelerator time of the movable units, best ratio first, cumulative. */
-        private final double[] cpuPrefix;
-        private final double[] savedPrefix;
-
-        RemainingWork(int[] units) {
-            double acc = 0;
-            double cpuOnly = 0;
-            List<double[]> movable = new ArrayList<>();
-            for (int u : units) {
-                double bestAcc = fastestAccelerator[u];
-                double bestCpu = fastestCpu[u];
-                if (Double.isInfinite(bestAcc)) {
-                    cpuOnly += Double.isInfinite(bestCpu) ? 0 : bestCpu;
-                } else {
-                    acc += bestAcc;
-                    if (Double.isFinite(bestCpu)) {
-                        movable.add(new double[] {bestCpu, bestAcc});
-                    }
-                }
-            }
-            movable.sort((a, b) -> Double.compare(ratio(b), ratio(a)));
-            cpuPrefix = new double[movable.size() + 1];
-            savedPrefix = new double[movable.size() + 1];
-            for (int i = 0; i < movable.size(); i++) {
-                cpuPrefix[i + 1] = cpuPrefix[i] + movable.get(i)[0];
-                savedPrefix[i + 1] = savedPrefix[i] + movable.get(i)[1];
-            }
-            acceleratorWork = acc;
-            cpuOnlyWork = cpuOnly;
-        }
-
-        private double ratio(double[] move) {
-            return move[0] > 0 ? move[1] / move[0] : Double.POSITIVE_INFINITY;
-        }
-
-        boolean fits(double[] loads, double limit) {
-            double accRoom = 0;
-            double cpuRoom = 0;
-            for (int d = 0; d < loads.length; d++) {
-                if (accelerator[d]) {
-                    accRoom += limit - loads[d];
-                } else {
-                    cpuRoom += limit - loads[d];
-                }
-            }
-            cpuRoom -= cpuOnlyWork;
-            if (cpuRoom < 0) {
-                return false;
-            }
-            return accRoom + saved(cpuRoom) >= acceleratorWork;
-        }
-
-        private double saved(double cpuRoom) {
-            int i = Arrays.binarySearch(cpuPrefix, cpuRoom);
-            if (i >= 0) {
-                return savedPrefix[i];
-            }
-            int k = -i - 2; // cpuPrefix[k] < room < cpuPrefix[k + 1]
-            if (k + 1 >= cpuPrefix.length) {
-                return savedPrefix[savedPrefix.length - 1];
-            }
-            double share = (cpuRoom - cpuPrefix[k]) / (cpuPrefix[k + 1] - cpuPrefix[k]);
-            return savedPrefix[k] + share * (savedPrefix[k + 1] - savedPrefix[k]);
         }
     }
 }
