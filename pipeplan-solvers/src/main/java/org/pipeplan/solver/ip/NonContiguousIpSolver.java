@@ -30,6 +30,9 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
     /** Share of the search time the incumbent phase (CP-SAT on every worker) takes, given two or more workers. */
     static final double INCUMBENT_PHASE_SHARE = 0.3;
 
+    /** Share of the search time the packing bound may take. */
+    static final double PACKING_SHARE = 0.1;
+
     /** Share of the time left after the incumbent phase that the frontier program may take. */
     static final double FRONTIER_SHARE = 0.5;
 
@@ -74,6 +77,13 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
         units = org.pipeplan.solver.ideal.Coarsening.forSolver(units, problem.devices(), options.coarsenAbove(), stats);
         UnitGraph joined = CutDominance.join(problem, units, upperBound);
         stats.put("joinedUnits", joined.size());
+        // the packing bound sees dominant units that cannot be balanced: a bound before the search
+        double packing = packingBound(problem, joined, lowerBound, upperBound, deadline.share(PACKING_SHARE,
+                options.stop()), stats);
+        if (packing >= upperBound * (1 - OPTIMALITY_TOLERANCE)) {
+            return new Search(start.placement(), List.of(), packing, "OPTIMAL"); // the warm start is optimal
+        }
+        lowerBound = Math.max(lowerBound, packing);
 
         StopSignal stopBoth = new StopSignal();
         try (AutoCloseable link = options.stop().onStop(stopBoth::requestStop)) {
@@ -155,7 +165,7 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                     : options.workers(), "CP-SAT search (ip)", scale);
             stats.put("cpSatSeconds", r.seconds());
 
-            double bound = Math.max(Math.max(phaseBound, frontierBound),
+            double bound = Math.max(Math.max(Math.max(phaseBound, frontierBound), lowerBound),
                     r.status() == CpSolverStatus.INFEASIBLE ? cutoff : scale.time(r.bound()));
             String status = "CP-SAT " + r.status().name();
             if (r.hasSolution()) {
@@ -191,6 +201,25 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
         } catch (Exception e) {
             throw new IllegalStateException("integer programming failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The lower bound of the packing relaxation ({@link PackingBound}) below the incumbent, or
+     * {@code known} where it proves nothing more.
+     */
+    static double packingBound(PlacementProblem problem, UnitGraph units, double known, double incumbent,
+                               Deadline deadline, Map<String, Number> stats) {
+        if (!Double.isFinite(incumbent) || incumbent <= known) {
+            return known;
+        }
+        PackingBound.Result r = new PackingBound(problem, units).lowerBound(known, incumbent, deadline);
+        stats.put("packingSeconds", r.seconds());
+        stats.put("packingWholeUnits", r.wholeUnits());
+        stats.put("packingNodes", r.nodes());
+        if (r.bound() > known) {
+            stats.put("packingBound", r.bound());
+        }
+        return r.bound();
     }
 
     /**
