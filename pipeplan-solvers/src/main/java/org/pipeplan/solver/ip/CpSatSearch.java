@@ -31,6 +31,22 @@ final class CpSatSearch {
     private CpSatSearch() {
     }
 
+    /** Checks {@value #PARAMETERS_VARIABLE} before any work: a one-line error for what CP-SAT does not know. */
+    static void checkParameters() {
+        applyExtraParameters(com.google.ortools.sat.SatParameters.newBuilder());
+    }
+
+    private static void applyExtraParameters(com.google.ortools.sat.SatParameters.Builder parameters) {
+        String extra = System.getenv(PARAMETERS_VARIABLE);
+        if (extra != null && !extra.isBlank()) {
+            try {
+                com.google.protobuf.TextFormat.merge(extra, parameters);
+            } catch (com.google.protobuf.TextFormat.ParseException e) {
+                throw new IllegalArgumentException(PARAMETERS_VARIABLE + ": not CP-SAT parameters: " + e.getMessage());
+            }
+        }
+    }
+
     /**
      * Searches until the deadline passes or its stop signal is raised.
      *
@@ -53,14 +69,7 @@ final class CpSatSearch {
         if (Double.isFinite(limit)) {
             solver.getParameters().setMaxTimeInSeconds(Math.max(0.01, limit));
         }
-        String extra = System.getenv(PARAMETERS_VARIABLE);
-        if (extra != null && !extra.isBlank()) {
-            try {
-                com.google.protobuf.TextFormat.merge(extra, solver.getParameters());
-            } catch (com.google.protobuf.TextFormat.ParseException e) {
-                throw new IllegalArgumentException(PARAMETERS_VARIABLE + ": not CP-SAT parameters: " + e.getMessage());
-            }
-        }
+        applyExtraParameters(solver.getParameters());
         long start = System.nanoTime();
         double budget = Double.isFinite(limit) ? limit : -1;
         options.progress().begin(phase, budget > 0 ? (long) Math.ceil(budget) : -1);

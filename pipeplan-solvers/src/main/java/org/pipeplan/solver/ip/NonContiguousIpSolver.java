@@ -77,20 +77,21 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
         units = org.pipeplan.solver.ideal.Coarsening.forSolver(units, problem.devices(), options.coarsenAbove(), stats);
         UnitGraph joined = CutDominance.join(problem, units, upperBound);
         stats.put("joinedUnits", joined.size());
-        // the packing bound sees dominant units that cannot be balanced: a bound before the search
-        double packing = packingBound(problem, joined, lowerBound, upperBound, deadline.share(PACKING_SHARE,
-                options.stop()), stats);
-        if (packing >= upperBound * (1 - OPTIMALITY_TOLERANCE)) {
-            return new Search(start.placement(), List.of(), packing, "OPTIMAL"); // the warm start is optimal
-        }
-        lowerBound = Math.max(lowerBound, packing);
 
         StopSignal stopBoth = new StopSignal();
         try (AutoCloseable link = options.stop().onStop(stopBoth::requestStop)) {
             boolean portfolio = options.workers() >= 2;
+            CpSatSearch.checkParameters(); // a bad parameter is an error even when no search follows
             if (portfolio) {
                 ScipAssignmentModel.checkParameters();
             }
+            // the packing bound sees dominant units that cannot be balanced: a bound before the search
+            double packing = packingBound(problem, joined, lowerBound, upperBound,
+                    deadline.share(PACKING_SHARE, stopBoth), stats);
+            if (packing >= upperBound * (1 - OPTIMALITY_TOLERANCE)) {
+                return new Search(start.placement(), List.of(), packing, "OPTIMAL"); // the warm start is optimal
+            }
+            lowerBound = Math.max(lowerBound, packing);
             AssignmentModel m = new AssignmentModel(problem, joined, options.objective(), scale, lowerBound, upperBound);
             m.hint(start.placement());
             List<Placement> candidates = new ArrayList<>();

@@ -48,7 +48,7 @@ final class PackingBound {
     /** Most units kept whole (the largest ones). */
     static final int MAX_WHOLE = 48;
 
-    /** Search nodes per target. */
+    /** Search nodes for a target (about a second). */
     static final long NODE_LIMIT = 20_000_000;
 
     /** Relative width of the bisection interval at which it stops. */
@@ -98,7 +98,8 @@ final class PackingBound {
     /**
      * The largest target in ({@code known}, {@code incumbent}) proven by bisection, to a relative
      * resolution of {@link #RESOLUTION}: the incumbent itself is tried first (a proof there closes the
-     * gap). Returns {@code known} when no target above it is proven.
+     * gap). A target that runs out of nodes leaves the next a quarter of them; after the third the
+     * bisection ends. Returns {@code known} when no target above it is proven.
      */
     Result lowerBound(double known, double incumbent, Deadline deadline) {
         long start = System.nanoTime();
@@ -107,13 +108,21 @@ final class PackingBound {
         double lo = known;
         double hi = incumbent;
         double target = incumbent * (1 - 1e-7);
+        long budget = NODE_LIMIT;
         while (target > lo && !deadline.expired()) {
             whole = wholeUnits(target).length;
-            Verdict v = decide(target, NODE_LIMIT, deadline, nodes);
+            Verdict v = decide(target, budget, deadline, nodes);
             if (v == Verdict.NO_PACKING) {
                 lo = target;
             } else {
                 hi = target;
+            }
+            if (v == Verdict.STOPPED) {
+                // a search this hard seldom gets easy nearby: give up soon rather than spend the time
+                budget /= 4;
+                if (budget < NODE_LIMIT / 16) {
+                    break;
+                }
             }
             if (hi - lo <= RESOLUTION * hi) {
                 break;
