@@ -92,6 +92,9 @@ final class BenchCommand implements Callable<Integer> {
         // reference rows are named by path relative to the reference file's folder
         Path refBase = refFile.toAbsolutePath().normalize().getParent();
         List<Path> files = instances();
+        if (files.isEmpty()) {
+            throw new InputException(dir, "no placement-json instance (a .json file with nodes and edges) under it");
+        }
         SolverOptions options = settings.options(TerminalProgress.forTerminal(quiet));
 
         List<String> headers = new ArrayList<>(List.of("instance", ">nodes", ">k", ">l", ">units", ">ideals"));
@@ -258,10 +261,10 @@ final class BenchCommand implements Callable<Integer> {
         return Double.isNaN(v) ? "" : TextTable.num(v, 13);
     }
 
-    /** Placement-json instances under DIR, sorted; other JSON files (splits, plans) are skipped. */
+    /** Placement-json instances under DIR (links followed), sorted; other JSON files (splits, plans) are skipped. */
     private List<Path> instances() throws IOException {
         List<Path> out = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(dir)) {
+        try (Stream<Path> walk = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             for (Path p : walk.filter(p -> p.toString().endsWith(".json") && Files.isRegularFile(p)).sorted().toList()) {
                 if (PlacementJsonReader.isInstance(p)) {
                     out.add(p);

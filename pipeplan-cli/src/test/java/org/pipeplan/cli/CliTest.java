@@ -82,9 +82,12 @@ class CliTest {
 
     @Test
     void benchPrintsTheTableAndChecksReferences() throws IOException {
-        Path data = Files.createDirectories(dir.resolve("data/LayerGraphs"));
-        Files.copy(INFERENCE, data.resolve("bert24_inference.json"));
-        Files.copy(TRAINING, data.resolve("bert24_training.json"));
+        // the instances' folder is a link, as when a benchmark folder gathers datasets kept elsewhere
+        Path real = Files.createDirectories(dir.resolve("elsewhere/LayerGraphs"));
+        Files.copy(INFERENCE, real.resolve("bert24_inference.json"));
+        Files.copy(TRAINING, real.resolve("bert24_training.json"));
+        Files.createDirectories(dir.resolve("data"));
+        Files.createSymbolicLink(dir.resolve("data/LayerGraphs"), real);
         Files.writeString(dir.resolve("data/EXPECTED.md"), """
                 | instance | nodes | optimum |
                 |---|---|---|
@@ -111,6 +114,13 @@ class CliTest {
         assertCleanError(run("plan", TRAINING.toString(), "--solver", "magic"), 1, "unknown solver 'magic'");
         assertCleanError(run("evaluate", TRAINING.toString(), "--plan", broken.toString()), 1, "malformed JSON");
         assertCleanError(run("plan", TRAINING.toString(), "-k", "0", "-l", "0"), 1, "no devices");
+        Path empty = dir.resolve("no-instances");
+        try {
+            Files.createDirectories(empty);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        assertCleanError(run("bench", empty.toString(), "-q"), 1, "no-instances: no placement-json instance");
     }
 
     @Test
