@@ -110,8 +110,9 @@ final class PackingBound {
         double target = incumbent * (1 - 1e-7);
         long budget = NODE_LIMIT;
         while (target > lo && !deadline.expired()) {
-            whole = wholeUnits(target).length;
-            Verdict v = decide(target, budget, deadline, nodes);
+            int[] kept = wholeUnits(target);
+            whole = kept.length;
+            Verdict v = decide(target, kept, budget, deadline, nodes);
             if (v == Verdict.NO_PACKING) {
                 lo = target;
             } else {
@@ -134,7 +135,10 @@ final class PackingBound {
 
     /** Whether some packing fits the target; {@code nodes[0]} counts the search nodes. */
     Verdict decide(double target, long nodeLimit, Deadline deadline, long[] nodes) {
-        int[] whole = wholeUnits(target);
+        return decide(target, wholeUnits(target), nodeLimit, deadline, nodes);
+    }
+
+    private Verdict decide(double target, int[] whole, long nodeLimit, Deadline deadline, long[] nodes) {
         boolean[] isWhole = new boolean[memory.length];
         for (int u : whole) {
             isWhole[u] = true;
