@@ -61,11 +61,12 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
 
     /**
      * Joins the units that no plan better than the warm start can separate ({@link CutDominance}),
-     * raises the lower bound by packing ({@link PackingBound}), then searches with CP-SAT. Given two or more workers and a time limit, CP-SAT first runs alone
-     * on all of them for a share of the time (it finds good plans fastest that way), then CP-SAT and
-     * SCIP run side by side, SCIP on one worker with the best plan as its cutoff (its LP bound is
-     * the stronger on transformer graphs): the better plan and the better bound win, and whichever
-     * proves optimality first stops the other.
+     * raises the lower bound by packing ({@link PackingBound}), then searches with CP-SAT. Given two
+     * or more workers and a time limit, CP-SAT first runs alone on all of them for a share of the
+     * time (it finds good plans fastest that way), then CP-SAT and SCIP run side by side, SCIP on
+     * one worker with the best plan as its cutoff (its LP bound is the stronger on transformer
+     * graphs): the better plan and the better bound win, and whichever proves optimality first stops
+     * the other.
      */
     @Override
     protected Search search(PlacementProblem problem, SolverOptions options, Deadline deadline, Plan start,

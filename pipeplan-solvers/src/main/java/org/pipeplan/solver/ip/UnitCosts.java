@@ -36,12 +36,12 @@ final class UnitCosts {
         double[] memory = units.memoryBytes();
         double[][] time = new double[devices.size()][];
         for (Device d : devices) {
-            double[] fw = phase(units, d.kind(), false);
-            double[] bw = phase(units, d.kind(), true);
+            double[] t = units.computeTimes(d.kind()); // forward and backward members together
             boolean[] runs = units.runsOn(d.kind());
-            double[] t = new double[units.size()];
             for (int u = 0; u < t.length; u++) {
-                t[u] = runs[u] && memory[u] <= d.memoryLimit() ? fw[u] + bw[u] : Double.NaN;
+                if (!runs[u] || memory[u] > d.memoryLimit()) {
+                    t[u] = Double.NaN;
+                }
             }
             time[d.index()] = t;
         }
