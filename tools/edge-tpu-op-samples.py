@@ -12,7 +12,7 @@ import os
 import random
 
 HEAVY = {"Conv", "ConvTranspose", "Gemm", "MatMul"}
-OUT = "pipeplan-core/src/main/resources/org/pipeplan/edgetpu/op-samples.json"
+OUT = "pipeplan-core/src/main/resources/org/pipeplan/generate/op-samples.json"
 
 
 def kind(op):

@@ -10,17 +10,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.pipeplan.cost.MaxLoadEvaluator;
-import org.pipeplan.cost.PlanEvaluation;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.InputException;
 import org.pipeplan.io.PlacementJsonReader;
-import org.pipeplan.plan.Objective;
-import org.pipeplan.plan.Plan;
-import org.pipeplan.plan.PlanStatus;
-import org.pipeplan.solver.PlacementSolver;
-import org.pipeplan.solver.SolverOptions;
-import org.pipeplan.solver.Solvers;
+import org.pipeplan.placement.Objective;
+import org.pipeplan.placement.PlacementOptions;
+import org.pipeplan.placement.PlacementSolver;
+import org.pipeplan.placement.PlacementSolvers;
+import org.pipeplan.placement.Plan;
+import org.pipeplan.placement.evaluate.MaxLoadEvaluator;
+import org.pipeplan.placement.evaluate.PlanEvaluation;
+import org.pipeplan.planner.PlanStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = {"-s", "--solvers"}, split = ",", paramLabel = "NAME", defaultValue = "dp",
             completionCandidates = SolverNames.class,
-            description = "Solvers to run, comma-separated; the first is the one the others are compared with "
+            description = "PlacementSolvers to run, comma-separated; the first is the one the others are compared with "
                     + "(default: ${DEFAULT-VALUE}).")
     List<String> solvers;
 
@@ -86,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new InputException(dir, "not a directory");
         }
         Objective objective = settings.objective();
-        List<PlacementSolver> chosen = solvers.stream().map(Solvers::byName).toList();
+        List<PlacementSolver> chosen = solvers.stream().map(PlacementSolvers::byName).toList();
         Path refFile = expected != null ? expected : dir.resolve("EXPECTED.md");
         ReferenceValues ref = Files.isRegularFile(refFile) ? ReferenceValues.read(refFile) : ReferenceValues.empty();
         // reference rows are named by path relative to the reference file's folder
@@ -95,7 +95,7 @@ final class BenchCommand implements Callable<Integer> {
         if (files.isEmpty()) {
             throw new InputException(dir, "no placement-json instance (a .json file with nodes and edges) under it");
         }
-        SolverOptions options = settings.options(TerminalProgress.forTerminal(quiet));
+        PlacementOptions options = settings.options(TerminalProgress.forTerminal(quiet));
 
         List<String> headers = new ArrayList<>(List.of("instance", ">nodes", ">k", ">l", ">units", ">ideals"));
         for (PlacementSolver s : chosen) {
@@ -135,7 +135,7 @@ final class BenchCommand implements Callable<Integer> {
             List<Plan> plans = new ArrayList<>();
             List<Double> values = new ArrayList<>();
             for (PlacementSolver s : chosen) {
-                SolverOptions own = s.objectives().contains(objective) ? options
+                PlacementOptions own = s.objectives().contains(objective) ? options
                         : options.withObjective(s.objectives().iterator().next());
                 Plan plan = s.solve(problem, own);
                 plans.add(plan);
@@ -240,12 +240,12 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private void addBaselines(TextTable t, String name, String key, Path file, PlacementProblem problem,
-                              ReferenceValues ref, SolverOptions options) {
-        SolverOptions maxLoad = options.withObjective(Objective.MAX_LOAD);
+                              ReferenceValues ref, PlacementOptions options) {
+        PlacementOptions maxLoad = options.withObjective(Objective.MAX_LOAD);
         double pipedream = MaxLoadEvaluator.evaluate(problem,
-                Solvers.byName("pipedream").solve(problem, maxLoad).placement()).maxLoad();
+                PlacementSolvers.byName("pipedream").solve(problem, maxLoad).placement()).maxLoad();
         double single = MaxLoadEvaluator.evaluate(problem,
-                Solvers.byName("single").solve(problem, maxLoad).placement()).maxLoad();
+                PlacementSolvers.byName("single").solve(problem, maxLoad).placement()).maxLoad();
         String expert = ExpertSplits.load(file, problem)
                 .map(found -> TextTable.num(MaxLoadEvaluator.evaluate(problem, found.placement()).maxLoad(), 13))
                 .orElse("");

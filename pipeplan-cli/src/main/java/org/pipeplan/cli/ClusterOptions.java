@@ -1,12 +1,12 @@
 package org.pipeplan.cli;
 
+import org.pipeplan.cluster.ClusterProblem;
+import org.pipeplan.cluster.GpuCluster;
+import org.pipeplan.device.Device;
 import org.pipeplan.device.DeviceType;
-import org.pipeplan.graph.Device;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.DeviceFileReader;
 import org.pipeplan.io.InputException;
-import org.pipeplan.parallel.GpuCluster;
-import org.pipeplan.parallel.ParallelProblem;
 import picocli.CommandLine.Option;
 
 /**
@@ -33,7 +33,7 @@ final class ClusterOptions {
     int miniBatch;
 
     /** The cluster problem of a placement problem whose accelerators are the GPUs. */
-    ParallelProblem problem(PlacementProblem p, ProblemOptions options) {
+    ClusterProblem problem(PlacementProblem p, ProblemOptions options) {
         var accelerators = p.devices().all().stream().filter(Device::isAccelerator).toList();
         if (accelerators.isEmpty()) {
             throw new InputException("command line", "a GPU cluster needs accelerators: -k N for placement-json, "
@@ -57,7 +57,7 @@ final class ClusterOptions {
         double memory = accelerators.get(0).memoryLimit();
         GpuCluster cluster = GpuCluster.of(type, accelerators.size(), gpusPerNode,
                 Double.isFinite(memory) ? memory : type.memoryBytes(), interNodeBandwidth);
-        return new ParallelProblem(p, cluster, miniBatch);
+        return new ClusterProblem(p, cluster, miniBatch);
     }
 
     private DeviceType catalogType() {

@@ -6,14 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.pipeplan.cost.PlanEvaluation;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.io.PlanFileReader;
-import org.pipeplan.plan.Objective;
-import org.pipeplan.plan.Plan;
-import org.pipeplan.solver.SolverOptions;
-import org.pipeplan.solver.Solvers;
-import org.pipeplan.solver.UnsupportedProblemException;
+import org.pipeplan.placement.Objective;
+import org.pipeplan.placement.PlacementOptions;
+import org.pipeplan.placement.PlacementSolvers;
+import org.pipeplan.placement.Plan;
+import org.pipeplan.placement.evaluate.PlanEvaluation;
+import org.pipeplan.placement.format.PlanFileReader;
+import org.pipeplan.planner.UnsupportedProblemException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,7 +39,7 @@ final class CompareCommand implements Callable<Integer> {
     SolverSettings settings;
 
     @Option(names = "--solvers", split = ",", paramLabel = "NAME",
-            description = "Solvers to run, comma-separated (default: all: ${COMPLETION-CANDIDATES}).",
+            description = "PlacementSolvers to run, comma-separated (default: all: ${COMPLETION-CANDIDATES}).",
             completionCandidates = SolverNames.class)
     List<String> solvers;
 
@@ -66,13 +66,13 @@ final class CompareCommand implements Callable<Integer> {
         PlacementProblem problem = problemOptions.load();
         w.println(PlanPrinter.describe(problem));
         Objective objective = settings.objective();
-        SolverOptions options = settings.options(TerminalProgress.forTerminal(quiet));
+        PlacementOptions options = settings.options(TerminalProgress.forTerminal(quiet));
         List<Row> rows = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
-        for (String name : solvers == null ? Solvers.names() : solvers) {
+        for (String name : solvers == null ? PlacementSolvers.names() : solvers) {
             Plan plan;
             try {
-                plan = solveFor(Solvers.byName(name), problem, options);
+                plan = solveFor(PlacementSolvers.byName(name), problem, options);
             } catch (UnsupportedProblemException e) {
                 skipped.add(name + ": not applicable: " + e.getMessage());
                 continue;
@@ -136,8 +136,8 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     /** Solves with the options' objective if the solver minimises it, with its own otherwise. */
-    static Plan solveFor(org.pipeplan.solver.PlacementSolver solver, PlacementProblem problem, SolverOptions options) {
-        SolverOptions own = solver.objectives().contains(options.objective()) ? options
+    static Plan solveFor(org.pipeplan.placement.PlacementSolver solver, PlacementProblem problem, PlacementOptions options) {
+        PlacementOptions own = solver.objectives().contains(options.objective()) ? options
                 : options.withObjective(solver.objectives().iterator().next());
         return solver.solve(problem, own);
     }

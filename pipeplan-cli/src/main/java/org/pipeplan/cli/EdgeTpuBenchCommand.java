@@ -8,16 +8,16 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pipeplan.device.DeviceSpec;
 import org.pipeplan.device.Topology;
-import org.pipeplan.edgetpu.CompilerSegmentation;
-import org.pipeplan.edgetpu.EdgeTpuCost;
 import org.pipeplan.edgetpu.EdgeTpuProblem;
+import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
+import org.pipeplan.edgetpu.ip.EdgeTpuIpSolver;
+import org.pipeplan.edgetpu.learned.LearnedScheduler;
+import org.pipeplan.edgetpu.split.CompilerSegmentation;
 import org.pipeplan.io.DeviceFileReader;
 import org.pipeplan.onnx.graph.OnnxProblemBuilder;
 import org.pipeplan.onnx.model.OnnxModelReader;
-import org.pipeplan.rl.LearnedScheduler;
-import org.pipeplan.solver.ProgressListener;
-import org.pipeplan.solver.SolverOptions;
-import org.pipeplan.solver.ip.EdgeTpuIpSolver;
+import org.pipeplan.placement.PlacementOptions;
+import org.pipeplan.planner.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -60,7 +60,7 @@ final class EdgeTpuBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
-        SolverOptions exactOptions = SolverOptions.defaults().withTimeLimit(timeLimit).withWorkers(workers)
+        PlacementOptions exactOptions = PlacementOptions.defaults().withTimeLimit(timeLimit).withWorkers(workers)
                 .withStop(Interrupts.signal()).withProgress(ProgressListener.NONE);
         List<EdgeTpuProblem> problems = new ArrayList<>();
         for (Path m : models) {
@@ -89,7 +89,7 @@ final class EdgeTpuBenchCommand implements Callable<Integer> {
             for (EdgeTpuProblem p : problems) {
                 var g = p.graph();
                 var pipe = p.pipeline();
-                double compiler = EdgeTpuCost.evaluate(g, pipe, CompilerSegmentation.split(g, pipe)).bottleneck();
+                double compiler = EdgeTpuEvaluator.evaluate(g, pipe, CompilerSegmentation.split(g, pipe)).bottleneck();
                 EdgeTpuIpSolver.Result exact = EdgeTpuIpSolver.solve(g, pipe, exactOptions, CompilerSegmentation.split(g, pipe));
                 // the learned scheduler takes milliseconds: its time is the median of five runs
                 LearnedScheduler.Result l = learned.split(g, pipe);

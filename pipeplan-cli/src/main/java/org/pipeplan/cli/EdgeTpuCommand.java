@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.pipeplan.device.DeviceSpec;
 import org.pipeplan.device.DeviceType;
-import org.pipeplan.edgetpu.CompilerSegmentation;
-import org.pipeplan.edgetpu.EdgeTpuCost;
 import org.pipeplan.edgetpu.EdgeTpuProblem;
-import org.pipeplan.edgetpu.OrderDp;
-import org.pipeplan.edgetpu.StageTimes;
+import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
+import org.pipeplan.edgetpu.evaluate.StageTimes;
+import org.pipeplan.edgetpu.ip.EdgeTpuIpSolver;
+import org.pipeplan.edgetpu.split.CompilerSegmentation;
+import org.pipeplan.edgetpu.split.OrderDp;
 import org.pipeplan.io.InputException;
-import org.pipeplan.solver.SolverOptions;
-import org.pipeplan.solver.ip.EdgeTpuIpSolver;
+import org.pipeplan.placement.PlacementOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -82,7 +82,7 @@ final class EdgeTpuCommand implements Callable<Integer> {
      * Builds the Edge TPU problem of the ONNX model and devices of the options (chained unless a
      * topology is given), runs the schedulers and prints them.
      */
-    static void run(PrintWriter w, ProblemOptions problemOptions, List<String> chosen, SolverOptions options,
+    static void run(PrintWriter w, ProblemOptions problemOptions, List<String> chosen, PlacementOptions options,
                     Path checkpoint, Path out) {
         if (problemOptions.topology == null) {
             problemOptions.topology = "chain";
@@ -98,7 +98,7 @@ final class EdgeTpuCommand implements Callable<Integer> {
     }
 
     /** Runs the chosen schedulers on an Edge TPU problem, prints their table and the best split's stages. */
-    static void run(PrintWriter w, EdgeTpuProblem problem, String typeName, List<String> chosen, SolverOptions options,
+    static void run(PrintWriter w, EdgeTpuProblem problem, String typeName, List<String> chosen, PlacementOptions options,
                     Path checkpoint, Path out) {
         var g = problem.graph();
         var p = problem.pipeline();
@@ -108,7 +108,7 @@ final class EdgeTpuCommand implements Callable<Integer> {
         int[] best = null;
         String bestName = null;
         double bestTime = Double.POSITIVE_INFINITY;
-        double compiler = EdgeTpuCost.evaluate(g, p, CompilerSegmentation.split(g, p)).bottleneck();
+        double compiler = EdgeTpuEvaluator.evaluate(g, p, CompilerSegmentation.split(g, p)).bottleneck();
         for (String name : chosen) {
             long start = System.nanoTime();
             String status = "";
@@ -128,7 +128,7 @@ final class EdgeTpuCommand implements Callable<Integer> {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            StageTimes t = EdgeTpuCost.evaluate(g, p, split);
+            StageTimes t = EdgeTpuEvaluator.evaluate(g, p, split);
             rows.add(new Object[] {name, TextTable.num(t.bottleneck()), TextTable.num(1000 * t.throughput(), 6),
                 String.format(java.util.Locale.ROOT, "x%.3f", compiler / t.bottleneck()), status, TextTable.seconds(seconds)});
             if (t.bottleneck() < bestTime) {
@@ -141,7 +141,7 @@ final class EdgeTpuCommand implements Callable<Integer> {
         rows.forEach(table::row);
         w.println();
         w.print(table.render());
-        StageTimes t = EdgeTpuCost.evaluate(g, p, best);
+        StageTimes t = EdgeTpuEvaluator.evaluate(g, p, best);
         TextTable stagesTable = new TextTable(">stage", ">nodes", ">compute ms", ">streaming ms", ">transfers ms", ">total ms",
                 ">parameters");
         for (int k = 0; k < p.stages(); k++) {

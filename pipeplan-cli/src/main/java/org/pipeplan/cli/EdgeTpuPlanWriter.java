@@ -7,9 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.pipeplan.edgetpu.EdgeTpuCost;
 import org.pipeplan.edgetpu.EdgeTpuProblem;
-import org.pipeplan.edgetpu.StageTimes;
+import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
+import org.pipeplan.edgetpu.evaluate.StageTimes;
 
 /** Writes an Edge TPU split as JSON: format pipeplan-edgetpu-plan, version 1. */
 final class EdgeTpuPlanWriter {
@@ -22,7 +22,7 @@ final class EdgeTpuPlanWriter {
     static void write(Path out, EdgeTpuProblem problem, String scheduler, int[] stages) {
         var g = problem.graph();
         var p = problem.pipeline();
-        StageTimes t = EdgeTpuCost.evaluate(g, p, stages);
+        StageTimes t = EdgeTpuEvaluator.evaluate(g, p, stages);
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         root.put("format", FORMAT);

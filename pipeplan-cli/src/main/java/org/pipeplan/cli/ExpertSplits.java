@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.InputException;
-import org.pipeplan.io.PlanFileReader;
-import org.pipeplan.plan.Placement;
+import org.pipeplan.placement.Placement;
+import org.pipeplan.placement.format.PlanFileReader;
 
 /**
  * Finds the human-expert split published beside an instance: {@code human-experts/NAME_expert.json}

@@ -2,11 +2,11 @@ package org.pipeplan.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.pipeplan.generate.GraphTiling;
+import org.pipeplan.generate.SyntheticProblems;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.PlacementJsonReader;
 import org.pipeplan.io.PlacementJsonWriter;
-import org.pipeplan.synthetic.GraphTiling;
-import org.pipeplan.synthetic.SyntheticProblems;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -2,7 +2,7 @@ package org.pipeplan.cli;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.pipeplan.solver.StopSignal;
+import org.pipeplan.planner.StopSignal;
 
 /**
  * Ctrl-C handling: the first interrupt asks the running solver to stop and return its best plan;

@@ -3,7 +3,7 @@ package org.pipeplan.cli;
 import java.nio.file.Path;
 import org.pipeplan.edgetpu.EdgeTpuGraph;
 import org.pipeplan.edgetpu.EdgeTpuPipeline;
-import org.pipeplan.rl.LearnedScheduler;
+import org.pipeplan.edgetpu.learned.LearnedScheduler;
 
 /** Runs the learned Edge-TPU scheduler from the bundled checkpoint or a given one. */
 final class LearnedSchedulers {

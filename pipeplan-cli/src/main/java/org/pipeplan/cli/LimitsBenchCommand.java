@@ -6,18 +6,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pipeplan.cluster.ClusterProblem;
+import org.pipeplan.cluster.GpuCluster;
+import org.pipeplan.cluster.dqn.DqnSettings;
+import org.pipeplan.generate.SyntheticProblems;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.PlacementJsonReader;
-import org.pipeplan.parallel.GpuCluster;
-import org.pipeplan.parallel.ParallelProblem;
-import org.pipeplan.plan.Objective;
-import org.pipeplan.plan.Plan;
-import org.pipeplan.rl.dqn.DqnSettings;
-import org.pipeplan.solver.PlacementSolver;
-import org.pipeplan.solver.ProgressListener;
-import org.pipeplan.solver.SolverOptions;
-import org.pipeplan.solver.Solvers;
-import org.pipeplan.synthetic.SyntheticProblems;
+import org.pipeplan.placement.Objective;
+import org.pipeplan.placement.PlacementOptions;
+import org.pipeplan.placement.PlacementSolver;
+import org.pipeplan.placement.PlacementSolvers;
+import org.pipeplan.placement.Plan;
+import org.pipeplan.planner.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,24 +61,24 @@ final class LimitsBenchCommand implements Callable<Integer> {
         int runs = 0;
         int within = 0;
         double worst = 0;
-        List<String> names = new ArrayList<>(Solvers.names());
+        List<String> names = new ArrayList<>(PlacementSolvers.names());
         names.add("dqn");
         for (String name : names) {
             for (double limit : limits) {
-                SolverOptions options = SolverOptions.defaults().withTimeLimit(limit).withWorkers(workers)
+                PlacementOptions options = PlacementOptions.defaults().withTimeLimit(limit).withWorkers(workers)
                         .withStop(Interrupts.signal());
                 long start = System.nanoTime();
                 String status;
                 String gap;
                 if (name.equals("dqn")) {
-                    ParallelProblem cluster = new ParallelProblem(p, GpuCluster.of(org.pipeplan.io.DeviceFileReader
+                    ClusterProblem cluster = new ClusterProblem(p, GpuCluster.of(org.pipeplan.io.DeviceFileReader
                             .bundledCatalog().get("v100-16gb"), 16, 8, 16e9, GpuCluster.DEFAULT_INTER_NODE_BANDWIDTH), 32);
                     var plan = ParallelPlanning.solve(cluster, "dqn", DqnSettings.defaults().withEpisodes(1_000_000)
                             .withTimeLimit(limit), ProgressListener.NONE, Interrupts.signal());
                     status = plan.stages().isEmpty() ? "NO PLAN" : "FEASIBLE";
                     gap = "-";
                 } else {
-                    PlacementSolver s = Solvers.byName(name);
+                    PlacementSolver s = PlacementSolvers.byName(name);
                     if (!s.objectives().contains(Objective.MAX_LOAD)) {
                         options = options.withObjective(s.objectives().iterator().next());
                     }

@@ -7,6 +7,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import org.pipeplan.cluster.ClusterPlan;
+import org.pipeplan.cluster.ClusterProblem;
+import org.pipeplan.cluster.GpuCluster;
+import org.pipeplan.cluster.dqn.DqnSettings;
+import org.pipeplan.cluster.evaluate.ClusterSimulation;
 import org.pipeplan.device.DeviceSpec;
 import org.pipeplan.device.DeviceType;
 import org.pipeplan.device.Topology;
@@ -18,12 +23,7 @@ import org.pipeplan.onnx.graph.OnnxProblemBuilder;
 import org.pipeplan.onnx.graph.Training;
 import org.pipeplan.onnx.model.OnnxModel;
 import org.pipeplan.onnx.model.OnnxModelReader;
-import org.pipeplan.parallel.GpuCluster;
-import org.pipeplan.parallel.ParallelPlan;
-import org.pipeplan.parallel.ParallelProblem;
-import org.pipeplan.parallel.ParallelSimulation;
-import org.pipeplan.rl.dqn.DqnSettings;
-import org.pipeplan.solver.ProgressListener;
+import org.pipeplan.planner.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -112,10 +112,10 @@ final class ParallelBenchCommand implements Callable<Integer> {
                 double memory = wl.problem().devices().all().stream().filter(d -> d.isAccelerator())
                         .mapToDouble(d -> d.memoryLimit()).filter(Double::isFinite).findFirst().orElse(wl.gpu().memoryBytes());
                 GpuCluster cluster = GpuCluster.of(wl.gpu(), gpus, gpusPerNode, memory, GpuCluster.DEFAULT_INTER_NODE_BANDWIDTH);
-                ParallelProblem p = new ParallelProblem(wl.problem(), cluster, miniBatch);
-                ParallelPlan pipeline = ParallelPlanning.solve(p, "pipeline-gpus", dqn, ProgressListener.NONE, null);
-                ParallelPlan exact = ParallelPlanning.solve(p, "parallel", dqn, ProgressListener.NONE, null);
-                ParallelPlan search = ParallelPlanning.solve(p, "dqn", dqn, ProgressListener.NONE, Interrupts.signal());
+                ClusterProblem p = new ClusterProblem(wl.problem(), cluster, miniBatch);
+                ClusterPlan pipeline = ParallelPlanning.solve(p, "pipeline-gpus", dqn, ProgressListener.NONE, null);
+                ClusterPlan exact = ParallelPlanning.solve(p, "parallel", dqn, ProgressListener.NONE, null);
+                ClusterPlan search = ParallelPlanning.solve(p, "dqn", dqn, ProgressListener.NONE, Interrupts.signal());
                 double ratio = search.timePerSample() / exact.timePerSample();
                 double gain = pipeline.timePerSample() / exact.timePerSample();
                 cases++;
@@ -127,7 +127,7 @@ final class ParallelBenchCommand implements Callable<Integer> {
                 }
                 String simulated = "-";
                 if (!exact.stages().isEmpty()) {
-                    var sim = ParallelSimulation.simulate(p, exact);
+                    var sim = ClusterSimulation.simulate(p, exact);
                     simulated = String.format(Locale.ROOT, "%.3f", sim.throughput() * exact.timePerSample());
                 }
                 t.row(wl.name(), p.positions(), gpus, TextTable.num(pipeline.timePerSample()), TextTable.num(exact.timePerSample()),
@@ -147,7 +147,7 @@ final class ParallelBenchCommand implements Callable<Integer> {
     }
 
     /** The plan's stages as replicas x split, e.g. "8x1 | 2x4". */
-    private static String shape(ParallelPlan plan) {
+    private static String shape(ClusterPlan plan) {
         return plan.stages().isEmpty() ? "no plan"
                 : plan.stages().stream().map(s -> s.replicas() + "x" + s.split()).collect(Collectors.joining(" | "));
     }

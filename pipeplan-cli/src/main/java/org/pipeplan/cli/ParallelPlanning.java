@@ -10,22 +10,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.pipeplan.cluster.ClusterPlan;
+import org.pipeplan.cluster.ClusterProblem;
+import org.pipeplan.cluster.ClusterStage;
+import org.pipeplan.cluster.ParallelSpace;
+import org.pipeplan.cluster.StageTime;
+import org.pipeplan.cluster.dp.IdealParallelDp;
+import org.pipeplan.cluster.dp.ParallelDp;
+import org.pipeplan.cluster.dqn.DqnPlanner;
+import org.pipeplan.cluster.dqn.DqnSettings;
+import org.pipeplan.cluster.evaluate.ClusterEvaluation;
+import org.pipeplan.cluster.evaluate.ClusterEvaluator;
+import org.pipeplan.cluster.evaluate.ClusterSimulation;
 import org.pipeplan.graph.OperatorGraph;
-import org.pipeplan.parallel.ParallelEvaluation;
-import org.pipeplan.parallel.ParallelEvaluator;
-import org.pipeplan.parallel.ParallelPlan;
-import org.pipeplan.parallel.ParallelProblem;
-import org.pipeplan.parallel.ParallelSimulation;
-import org.pipeplan.parallel.ParallelSpace;
-import org.pipeplan.parallel.ParallelStage;
-import org.pipeplan.parallel.StageTime;
-import org.pipeplan.rl.dqn.DqnPlanner;
-import org.pipeplan.rl.dqn.DqnSettings;
+import org.pipeplan.planner.ProgressListener;
+import org.pipeplan.planner.StopSignal;
 import org.pipeplan.sim.SimulationResult;
-import org.pipeplan.solver.ProgressListener;
-import org.pipeplan.solver.StopSignal;
-import org.pipeplan.solver.parallel.IdealParallelDp;
-import org.pipeplan.solver.parallel.ParallelDp;
 
 /** The parallel planners on a GPU cluster (plan -s dqn|parallel|pipeline-gpus): solve, print, save. */
 final class ParallelPlanning {
@@ -37,7 +37,7 @@ final class ParallelPlanning {
     }
 
     /** Runs one of {@link #SOLVERS}: the DQN, the exact DP, or the exact DP restricted to plain pipelines. */
-    static ParallelPlan solve(ParallelProblem p, String solver, DqnSettings dqn, ProgressListener progress, StopSignal stop) {
+    static ClusterPlan solve(ClusterProblem p, String solver, DqnSettings dqn, ProgressListener progress, StopSignal stop) {
         return switch (solver) {
             case "dqn" -> DqnPlanner.search(p, ParallelSpace.full(p.cluster()), dqn, progress, stop).plan();
             case "parallel" -> exact(p, ParallelSpace.full(p.cluster()));
@@ -50,26 +50,26 @@ final class ParallelPlanning {
      * The exact DP over all ideals when they are few enough to pair up, else over the ranges of
      * one topological order (the note says which).
      */
-    static ParallelPlan exact(ParallelProblem p, ParallelSpace space) {
-        ParallelPlan overIdeals = IdealParallelDp.solve(p, space, IdealParallelDp.DEFAULT_MAX_IDEALS);
+    static ClusterPlan exact(ClusterProblem p, ParallelSpace space) {
+        ClusterPlan overIdeals = IdealParallelDp.solve(p, space, IdealParallelDp.DEFAULT_MAX_IDEALS);
         if (overIdeals != null) {
             return overIdeals;
         }
-        ParallelPlan ranges = ParallelDp.solve(p, space);
-        return new ParallelPlan(ranges.stages(), ranges.timePerSample(), ranges.solver(), ranges.optimal(), ranges.seconds(),
+        ClusterPlan ranges = ParallelDp.solve(p, space);
+        return new ClusterPlan(ranges.stages(), ranges.timePerSample(), ranges.solver(), ranges.optimal(), ranges.seconds(),
                 ranges.note() + ", stages are ranges of one topological order (more than "
                         + IdealParallelDp.DEFAULT_MAX_IDEALS + " ideals)");
     }
 
     /** Prints the plan, re-evaluated independently and simulated; returns the exit status. */
-    static int print(PrintWriter w, ParallelProblem p, ParallelPlan plan, Path out) {
+    static int print(PrintWriter w, ClusterProblem p, ClusterPlan plan, Path out) {
         w.printf(Locale.ROOT, "%s: %d operators in %d pipeline positions, %s%s%n", p.name(), p.source().graph().size(),
                 p.positions(), p.cluster(), p.training() ? ", training (mini-batch " + p.miniBatch() + ")" : ", inference");
         if (plan.stages().isEmpty()) {
             w.println("no plan: " + plan.note());
             return PipeplanCommand.EXIT_INFEASIBLE;
         }
-        ParallelEvaluation e = ParallelEvaluator.evaluate(p, plan);
+        ClusterEvaluation e = ClusterEvaluator.evaluate(p, plan);
         w.printf(Locale.ROOT, "solver %s: %s ms per sample (%s samples/s) on %d of %d GPUs, %s in %.2f s%s%n", plan.solver(),
                 TextTable.num(e.timePerSample()), TextTable.num(e.throughput()), plan.gpusUsed(), p.cluster().gpus(),
                 plan.optimal() ? "optimal for its plan space" : "best found", plan.seconds(),
@@ -79,7 +79,7 @@ final class ParallelPlanning {
                     + TextTable.num(e.timePerSample()));
         }
         if (e.feasible()) {
-            SimulationResult sim = ParallelSimulation.simulate(p, plan);
+            SimulationResult sim = ClusterSimulation.simulate(p, plan);
             w.printf(Locale.ROOT, "simulated (%s): %s samples/s, %.1f%% of the model's%n", sim.options().schedule().label(),
                     TextTable.num(1000 * sim.throughput()), 100 * sim.throughput() * e.timePerSample());
         }
@@ -87,7 +87,7 @@ final class ParallelPlanning {
         TextTable t = new TextTable("stage", ">operators", ">GPUs", ">replicas", ">split", ">compute ms", ">collectives ms",
                 ">transfers ms", ">all-reduce ms", ">per sample ms", ">GiB per GPU");
         for (int s = 0; s < plan.stages().size(); s++) {
-            ParallelStage st = plan.stages().get(s);
+            ClusterStage st = plan.stages().get(s);
             StageTime time = e.stages().isEmpty() ? null : e.stages().get(s);
             t.row(s, st.nodes().length, st.firstGpu() + "-" + (st.firstGpu() + st.gpus() - 1), st.replicas(), st.split(),
                     time == null ? "-" : TextTable.num(time.compute()), time == null ? "-" : TextTable.num(time.collectives()),
@@ -107,7 +107,7 @@ final class ParallelPlanning {
     }
 
     /** Format pipeplan-parallel-plan, version 1: the stages with their GPUs and operator ids. */
-    static void write(Path out, ParallelProblem p, ParallelPlan plan, ParallelEvaluation e) {
+    static void write(Path out, ClusterProblem p, ClusterPlan plan, ClusterEvaluation e) {
         OperatorGraph g = p.source().graph();
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
@@ -123,7 +123,7 @@ final class ParallelPlanning {
         root.put("optimal", plan.optimal());
         ArrayNode stages = root.putArray("stages");
         for (int s = 0; s < plan.stages().size(); s++) {
-            ParallelStage st = plan.stages().get(s);
+            ClusterStage st = plan.stages().get(s);
             ObjectNode o = stages.addObject();
             o.put("stage", s);
             o.put("firstGpu", st.firstGpu());

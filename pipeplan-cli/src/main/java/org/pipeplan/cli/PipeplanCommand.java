@@ -2,11 +2,11 @@ package org.pipeplan.cli;
 
 import java.io.PrintWriter;
 import org.pipeplan.io.InputException;
-import org.pipeplan.solver.UnsupportedProblemException;
-import picocli.CommandLine;
+import org.pipeplan.planner.UnsupportedProblemException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The {@code pipeplan} command line: finds, evaluates and compares placements of DNN graphs. */
 @Command(name = "pipeplan",

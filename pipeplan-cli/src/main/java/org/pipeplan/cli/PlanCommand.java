@@ -3,14 +3,14 @@ package org.pipeplan.cli;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.pipeplan.cost.PlanEvaluation;
-import org.pipeplan.export.PlanJsonWriter;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.plan.Objective;
-import org.pipeplan.plan.Plan;
-import org.pipeplan.plan.PlanStatus;
-import org.pipeplan.solver.PlacementSolver;
-import org.pipeplan.solver.Solvers;
+import org.pipeplan.placement.Objective;
+import org.pipeplan.placement.PlacementSolver;
+import org.pipeplan.placement.PlacementSolvers;
+import org.pipeplan.placement.Plan;
+import org.pipeplan.placement.evaluate.PlanEvaluation;
+import org.pipeplan.placement.format.PlanJsonWriter;
+import org.pipeplan.planner.PlanStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -68,11 +68,11 @@ final class PlanCommand implements Callable<Integer> {
             return planCluster(w);
         }
         PlacementProblem problem = problemOptions.load();
-        PlacementSolver chosen = Solvers.byName(solver);
+        PlacementSolver chosen = PlacementSolvers.byName(solver);
         Objective objective = settings.objective();
         if (!chosen.objectives().contains(objective)) {
             throw new IllegalArgumentException("solver " + solver + " does not minimise " + objective.label()
-                    + "; solvers that do: " + String.join(", ", Solvers.supporting(objective)));
+                    + "; solvers that do: " + String.join(", ", PlacementSolvers.supporting(objective)));
         }
         w.println(PlanPrinter.describe(problem));
         Plan plan = chosen.solve(problem, settings.options(TerminalProgress.forTerminal(quiet)));
@@ -103,7 +103,7 @@ final class PlanCommand implements Callable<Integer> {
             throw new org.pipeplan.io.InputException("command line", "--episodes must be >= 1, got " + episodes);
         }
         var problem = cluster.problem(problemOptions.load(), problemOptions);
-        var dqn = org.pipeplan.rl.dqn.DqnSettings.defaults().withEpisodes(episodes).withTimeLimit(settings.timeLimit)
+        var dqn = org.pipeplan.cluster.dqn.DqnSettings.defaults().withEpisodes(episodes).withTimeLimit(settings.timeLimit)
                 .withSeed(settings.seed);
         var plan = ParallelPlanning.solve(problem, solver, dqn, TerminalProgress.forTerminal(quiet), Interrupts.signal());
         return ParallelPlanning.print(w, problem, plan, out);

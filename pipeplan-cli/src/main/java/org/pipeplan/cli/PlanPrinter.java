@@ -4,14 +4,14 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.pipeplan.cost.DeviceLoad;
-import org.pipeplan.cost.Evaluation;
-import org.pipeplan.cost.PlanEvaluation;
-import org.pipeplan.graph.Device;
+import org.pipeplan.device.Device;
 import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.plan.Placement;
-import org.pipeplan.plan.Plan;
+import org.pipeplan.placement.Placement;
+import org.pipeplan.placement.Plan;
+import org.pipeplan.placement.evaluate.DeviceLoad;
+import org.pipeplan.placement.evaluate.Evaluation;
+import org.pipeplan.placement.evaluate.PlanEvaluation;
 
 /** Renders problems, plans and evaluations as readable text. */
 final class PlanPrinter {

@@ -2,15 +2,15 @@ package org.pipeplan.cli;
 
 import java.nio.file.Path;
 import java.util.Map;
-import org.pipeplan.cost.PlanEvaluation;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.io.PlanFileReader;
-import org.pipeplan.plan.Objective;
-import org.pipeplan.plan.Placement;
-import org.pipeplan.plan.Plan;
-import org.pipeplan.plan.PlanStatus;
-import org.pipeplan.solver.PlacementSolver;
-import org.pipeplan.solver.Solvers;
+import org.pipeplan.placement.Objective;
+import org.pipeplan.placement.Placement;
+import org.pipeplan.placement.PlacementSolver;
+import org.pipeplan.placement.PlacementSolvers;
+import org.pipeplan.placement.Plan;
+import org.pipeplan.placement.evaluate.PlanEvaluation;
+import org.pipeplan.placement.format.PlanFileReader;
+import org.pipeplan.planner.PlanStatus;
 import picocli.CommandLine.Option;
 
 /** The plan a command works on: read from --plan, or found by a solver. */
@@ -32,11 +32,11 @@ final class PlanSource {
                     Double.NaN, e.feasible() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE, placement,
                     e.loads().contiguity().pipelineOrder(), 0, Map.of(), "");
         }
-        PlacementSolver chosen = Solvers.byName(solver);
+        PlacementSolver chosen = PlacementSolvers.byName(solver);
         Objective objective = settings.objective();
         if (!chosen.objectives().contains(objective)) {
             throw new IllegalArgumentException("solver " + solver + " does not minimise " + objective.label()
-                    + "; solvers that do: " + String.join(", ", Solvers.supporting(objective)));
+                    + "; solvers that do: " + String.join(", ", PlacementSolvers.supporting(objective)));
         }
         return chosen.solve(problem, settings.options(TerminalProgress.forTerminal(quiet)));
     }

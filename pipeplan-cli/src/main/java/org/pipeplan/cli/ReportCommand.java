@@ -9,9 +9,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.pipeplan.cost.PlanEvaluation;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.plan.Plan;
+import org.pipeplan.placement.PlacementOptions;
+import org.pipeplan.placement.PlacementSolvers;
+import org.pipeplan.placement.Plan;
+import org.pipeplan.placement.evaluate.PlanEvaluation;
+import org.pipeplan.planner.UnsupportedProblemException;
 import org.pipeplan.report.ComparisonRow;
 import org.pipeplan.report.HtmlReport;
 import org.pipeplan.report.PngCharts;
@@ -20,9 +23,6 @@ import org.pipeplan.report.RunMeasurement;
 import org.pipeplan.report.RunMeasurementReader;
 import org.pipeplan.sim.PipelineSimulator;
 import org.pipeplan.sim.SimulationResult;
-import org.pipeplan.solver.SolverOptions;
-import org.pipeplan.solver.Solvers;
-import org.pipeplan.solver.UnsupportedProblemException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,7 +63,7 @@ final class ReportCommand implements Callable<Integer> {
     Path pngFolder;
 
     @Option(names = "--compare", split = ",", paramLabel = "NAME",
-            description = "Solvers and baselines for the comparison table, or none (default: dp, linear, pipedream, single, local-search).")
+            description = "PlacementSolvers and baselines for the comparison table, or none (default: dp, linear, pipedream, single, local-search).")
     List<String> compare;
 
     @Option(names = "--run", paramLabel = "RUN.json", description = "Measurements of the plan from pipeplan run --out.")
@@ -79,7 +79,7 @@ final class ReportCommand implements Callable<Integer> {
         RunMeasurement run = runFile == null ? null : RunMeasurementReader.read(runFile);
         List<String> methods = compare == null ? DEFAULT_COMPARISON
                 : compare.size() == 1 && compare.get(0).equals("none") ? List.of() : compare;
-        methods.forEach(Solvers::byName); // unknown names fail before any work
+        methods.forEach(PlacementSolvers::byName); // unknown names fail before any work
         var simOptions = simulation.options(problem);
         Plan plan = planSource.obtain(problem, settings, quiet);
         PlanEvaluation evaluation = PlanEvaluation.of(problem, plan.placement());
@@ -106,11 +106,11 @@ final class ReportCommand implements Callable<Integer> {
 
     private List<ComparisonRow> compare(PlacementProblem problem, List<String> methods) {
         List<ComparisonRow> rows = new ArrayList<>();
-        SolverOptions options = settings.options(TerminalProgress.forTerminal(quiet));
+        PlacementOptions options = settings.options(TerminalProgress.forTerminal(quiet));
         for (String name : methods) {
             Plan p;
             try {
-                p = CompareCommand.solveFor(Solvers.byName(name), problem, options);
+                p = CompareCommand.solveFor(PlacementSolvers.byName(name), problem, options);
             } catch (UnsupportedProblemException e) {
                 continue; // not applicable to this graph (the compare command lists why)
             }

@@ -20,7 +20,7 @@ import org.pipeplan.onnx.runtime.PipelineMeasurement;
 import org.pipeplan.onnx.runtime.PipelineRunner;
 import org.pipeplan.onnx.runtime.RandomInputs;
 import org.pipeplan.onnx.stage.StageModel;
-import org.pipeplan.solver.ProgressListener;
+import org.pipeplan.planner.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -9,16 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.pipeplan.cost.Evaluation;
-import org.pipeplan.cost.MaxLoadEvaluator;
+import org.pipeplan.generate.GraphTiling;
+import org.pipeplan.generate.SyntheticProblems;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.PlacementJsonReader;
-import org.pipeplan.plan.Plan;
-import org.pipeplan.solver.PlacementSolver;
-import org.pipeplan.solver.SolverOptions;
-import org.pipeplan.solver.Solvers;
-import org.pipeplan.synthetic.GraphTiling;
-import org.pipeplan.synthetic.SyntheticProblems;
+import org.pipeplan.placement.PlacementOptions;
+import org.pipeplan.placement.PlacementSolver;
+import org.pipeplan.placement.PlacementSolvers;
+import org.pipeplan.placement.Plan;
+import org.pipeplan.placement.evaluate.Evaluation;
+import org.pipeplan.placement.evaluate.MaxLoadEvaluator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -65,7 +65,7 @@ final class ScaleBenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
-        PlacementSolver chosen = Solvers.byName(solver);
+        PlacementSolver chosen = PlacementSolvers.byName(solver);
         for (int n : sizes) {
             if (n < 2 || n > 10_000_000) {
                 throw new IllegalArgumentException("--sizes must be between 2 and 10000000, got " + n);
@@ -75,7 +75,7 @@ final class ScaleBenchCommand implements Callable<Integer> {
         for (Path f : files) {
             bases.add(PlacementJsonReader.read(f));
         }
-        SolverOptions options = SolverOptions.defaults().withTimeLimit(timeLimit).withSeed(seed).withStop(Interrupts.signal());
+        PlacementOptions options = PlacementOptions.defaults().withTimeLimit(timeLimit).withSeed(seed).withStop(Interrupts.signal());
         TextTable t = new TextTable("graph", ">operators", ">edges", ">units", ">blocks", ">seconds", ">peak heap MiB",
                 ">max-load", ">lower bound", ">gap", "status", "evaluator");
         List<Row> rows = new ArrayList<>();

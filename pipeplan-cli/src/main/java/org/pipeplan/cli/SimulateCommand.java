@@ -2,9 +2,9 @@ package org.pipeplan.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-import org.pipeplan.cost.PlanEvaluation;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.plan.Plan;
+import org.pipeplan.placement.Plan;
+import org.pipeplan.placement.evaluate.PlanEvaluation;
 import org.pipeplan.sim.DeviceActivity;
 import org.pipeplan.sim.PipelineSimulator;
 import org.pipeplan.sim.SimulationOptions;

@@ -1,7 +1,7 @@
 package org.pipeplan.cli;
 
 import java.util.List;
-import org.pipeplan.graph.Device;
+import org.pipeplan.device.Device;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.sim.Schedule;
 import org.pipeplan.sim.SimulationOptions;

@@ -1,12 +1,12 @@
 package org.pipeplan.cli;
 
 import java.util.Iterator;
-import org.pipeplan.solver.Solvers;
+import org.pipeplan.placement.PlacementSolvers;
 
 /** The names of the registered solvers, for --help. */
 final class SolverNames implements Iterable<String> {
     @Override
     public Iterator<String> iterator() {
-        return Solvers.names().iterator();
+        return PlacementSolvers.names().iterator();
     }
 }

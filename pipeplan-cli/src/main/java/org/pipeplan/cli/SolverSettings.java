@@ -1,8 +1,8 @@
 package org.pipeplan.cli;
 
-import org.pipeplan.plan.Objective;
-import org.pipeplan.solver.ProgressListener;
-import org.pipeplan.solver.SolverOptions;
+import org.pipeplan.placement.Objective;
+import org.pipeplan.placement.PlacementOptions;
+import org.pipeplan.planner.ProgressListener;
 import picocli.CommandLine.Option;
 
 /** Limits and seeds shared by the commands that run solvers. */
@@ -44,13 +44,13 @@ final class SolverSettings {
         return Objective.fromLabel(objective);
     }
 
-    SolverOptions options(ProgressListener progress) {
+    PlacementOptions options(ProgressListener progress) {
         if (timeLimit < 0 || maxIdeals < 1 || restarts < 1 || subgraphs < 1 || (workers != null && workers < 1)
                 || coarsenAbove < 2) {
             throw new IllegalArgumentException(
                     "--time-limit must be >= 0; --max-ideals, --restarts, --subgraphs and --workers >= 1; --coarsen-above >= 2");
         }
-        return SolverOptions.defaults().withTimeLimit(timeLimit).withSeed(seed).withMaxIdeals(maxIdeals)
+        return PlacementOptions.defaults().withTimeLimit(timeLimit).withSeed(seed).withMaxIdeals(maxIdeals)
                 .withRestarts(restarts).withWorkers(workers == null ? Runtime.getRuntime().availableProcessors() : workers)
                 .withObjective(objective()).withSubgraphs(subgraphs).withCoarsenAbove(coarsenAbove).withStop(Interrupts.signal())
                 .withProgress(progress);

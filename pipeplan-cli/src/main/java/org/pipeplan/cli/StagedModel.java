@@ -2,14 +2,14 @@ package org.pipeplan.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.pipeplan.cost.PlanEvaluation;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.io.PlanFileReader;
 import org.pipeplan.onnx.model.ModelWeights;
 import org.pipeplan.onnx.model.OnnxModel;
 import org.pipeplan.onnx.stage.StageModel;
 import org.pipeplan.onnx.stage.StageSplitter;
-import org.pipeplan.plan.Placement;
+import org.pipeplan.placement.Placement;
+import org.pipeplan.placement.evaluate.PlanEvaluation;
+import org.pipeplan.placement.format.PlanFileReader;
 
 /**
  * An ONNX model cut into stages by a plan file: what split, export and run share. Weights are

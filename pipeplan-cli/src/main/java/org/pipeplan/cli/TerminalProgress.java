@@ -5,7 +5,7 @@ import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
-import org.pipeplan.solver.ProgressListener;
+import org.pipeplan.planner.ProgressListener;
 
 /**
  * Shows solver progress on standard error, only for phases that last more than a second: a

@@ -3,8 +3,6 @@ package org.pipeplan.device;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import org.pipeplan.graph.Device;
-import org.pipeplan.graph.DeviceSet;
 
 /**
  * The devices to plan for: how many of which catalog types, and how they are linked.
@@ -18,9 +16,9 @@ public record DeviceSpec(List<Group> groups, Topology topology) {
     public record Group(DeviceType type, int count) {
         public Group {
             Objects.requireNonNull(type);
-            if (count < 1 || count > org.pipeplan.graph.DeviceSet.MAX_DEVICES) {
+            if (count < 1 || count > org.pipeplan.device.DeviceSet.MAX_DEVICES) {
                 throw new IllegalArgumentException("device count for " + type.name() + " must be between 1 and "
-                        + org.pipeplan.graph.DeviceSet.MAX_DEVICES + ", got " + count);
+                        + org.pipeplan.device.DeviceSet.MAX_DEVICES + ", got " + count);
             }
         }
     }
@@ -32,8 +30,8 @@ public record DeviceSpec(List<Group> groups, Topology topology) {
             throw new IllegalArgumentException("no devices");
         }
         long total = groups.stream().mapToLong(Group::count).sum();
-        if (total > org.pipeplan.graph.DeviceSet.MAX_DEVICES) {
-            throw new IllegalArgumentException(total + " devices, more than the " + org.pipeplan.graph.DeviceSet.MAX_DEVICES
+        if (total > org.pipeplan.device.DeviceSet.MAX_DEVICES) {
+            throw new IllegalArgumentException(total + " devices, more than the " + org.pipeplan.device.DeviceSet.MAX_DEVICES
                     + " supported");
         }
     }

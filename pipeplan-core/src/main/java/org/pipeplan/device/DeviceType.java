@@ -1,7 +1,6 @@
 package org.pipeplan.device;
 
 import java.util.Objects;
-import org.pipeplan.graph.DeviceKind;
 
 /**
  * One entry of the device catalog: what a kind of device can do.

@@ -2,8 +2,8 @@ package org.pipeplan.edgetpu;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.pipeplan.device.Device;
 import org.pipeplan.device.DeviceType;
-import org.pipeplan.graph.Device;
 import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
 

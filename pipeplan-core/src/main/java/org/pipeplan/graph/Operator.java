@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
+import org.pipeplan.device.DeviceKind;
 
 /**
  * One node of the operator graph, as the cost model sees it.

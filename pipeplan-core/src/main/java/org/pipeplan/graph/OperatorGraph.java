@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.pipeplan.device.DeviceKind;
 
 /**
  * The operator graph: an immutable DAG of {@link Operator}s joined by {@link Edge}s, addressed by

@@ -1,6 +1,7 @@
 package org.pipeplan.graph;
 
 import java.util.Objects;
+import org.pipeplan.device.DeviceSet;
 
 /**
  * What to place: an operator graph and the devices to place it on.

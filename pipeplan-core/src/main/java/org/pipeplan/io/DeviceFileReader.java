@@ -69,8 +69,8 @@ public final class DeviceFileReader {
                     throw f.error(where + ": missing 'type'");
                 }
                 long count = d.has("count") ? f.integer(d, "count", where) : 1;
-                if (count < 1 || count > org.pipeplan.graph.DeviceSet.MAX_DEVICES) {
-                    throw f.error(where + ": 'count' must be between 1 and " + org.pipeplan.graph.DeviceSet.MAX_DEVICES
+                if (count < 1 || count > org.pipeplan.device.DeviceSet.MAX_DEVICES) {
+                    throw f.error(where + ": 'count' must be between 1 and " + org.pipeplan.device.DeviceSet.MAX_DEVICES
                             + ", got " + count);
                 }
                 try {

@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * Strict, explicit access to the fields of a JSON document, with one-line errors that name the
  * file and the element ("node 12", "edge #4 (3 -> 7)") at fault.
  */
-final class JsonFields {
+public final class JsonFields {
 
     /** Largest JSON input read: above it the file is refused before parsing (-Dpipeplan.maxInputBytes). */
     static final long MAX_INPUT_BYTES = Long.getLong("pipeplan.maxInputBytes", 1L << 30);
@@ -39,15 +39,15 @@ final class JsonFields {
 
     private final String source;
 
-    JsonFields(String source) {
+    public JsonFields(String source) {
         this.source = source;
     }
 
-    InputException error(String problem) {
+    public InputException error(String problem) {
         return new InputException(source, problem);
     }
 
-    static JsonNode parse(Path file) {
+    public static JsonNode parse(Path file) {
         try {
             long size = Files.size(file);
             if (size > MAX_INPUT_BYTES) {
@@ -68,7 +68,7 @@ final class JsonFields {
         }
     }
 
-    static JsonNode parse(String source, InputStream in) {
+    public static JsonNode parse(String source, InputStream in) {
         try {
             JsonNode root = MAPPER.readTree(in);
             if (root == null || root.isMissingNode()) {
@@ -92,14 +92,14 @@ final class JsonFields {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    JsonNode object(JsonNode node, String what) {
+    public JsonNode object(JsonNode node, String what) {
         if (node == null || !node.isObject()) {
             throw error(what + " must be a JSON object");
         }
         return node;
     }
 
-    JsonNode array(JsonNode parent, String field, String where) {
+    public JsonNode array(JsonNode parent, String field, String where) {
         JsonNode value = parent.get(field);
         if (value == null) {
             throw error(where + ": missing field '" + field + "'");
@@ -110,7 +110,7 @@ final class JsonFields {
         return value;
     }
 
-    double number(JsonNode parent, String field, String where) {
+    public double number(JsonNode parent, String field, String where) {
         JsonNode value = parent.get(field);
         if (value == null) {
             throw error(where + ": missing field '" + field + "'");
@@ -118,7 +118,7 @@ final class JsonFields {
         return numberValue(value, field, where);
     }
 
-    double numberValue(JsonNode value, String field, String where) {
+    public double numberValue(JsonNode value, String field, String where) {
         if (!value.isNumber()) {
             throw error(where + ": '" + field + "' must be a number, got " + describe(value));
         }
@@ -132,7 +132,7 @@ final class JsonFields {
         return d;
     }
 
-    double nonNegative(JsonNode parent, String field, String where, double defaultValue) {
+    public double nonNegative(JsonNode parent, String field, String where, double defaultValue) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             if (Double.isNaN(defaultValue)) {
@@ -147,7 +147,7 @@ final class JsonFields {
         return d;
     }
 
-    long integer(JsonNode parent, String field, String where) {
+    public long integer(JsonNode parent, String field, String where) {
         JsonNode value = parent.get(field);
         if (value == null) {
             throw error(where + ": missing field '" + field + "'");
@@ -155,7 +155,7 @@ final class JsonFields {
         return integerValue(value, field, where);
     }
 
-    long integerValue(JsonNode value, String field, String where) {
+    public long integerValue(JsonNode value, String field, String where) {
         double d = numberValue(value, field, where);
         if (value.isIntegralNumber() && value.canConvertToLong()) {
             return value.asLong();
@@ -175,7 +175,7 @@ final class JsonFields {
     }
 
     /** A boolean written as true/false or as the numbers 0/1. */
-    boolean flag(JsonNode parent, String field, String where, Boolean defaultValue) {
+    public boolean flag(JsonNode parent, String field, String where, Boolean defaultValue) {
         JsonNode value = parent.get(field);
         if (value == null || value.isNull()) {
             if (defaultValue == null) {
@@ -192,7 +192,7 @@ final class JsonFields {
         throw error(where + ": '" + field + "' must be true/false or 0/1, got " + describe(value));
     }
 
-    static String describe(JsonNode value) {
+    public static String describe(JsonNode value) {
         String text = value.isTextual() ? "\"" + value.asText() + "\"" : value.toString();
         return text.length() > 40 ? text.substring(0, 37) + "..." : text;
     }

@@ -1,6 +1,6 @@
 package org.pipeplan.sim;
 
-import org.pipeplan.graph.Device;
+import org.pipeplan.device.Device;
 
 /**
  * What one device did in the simulation, summed over its replicas, in the measured steady-state

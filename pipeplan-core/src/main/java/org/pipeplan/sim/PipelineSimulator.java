@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
-import org.pipeplan.cost.Evaluation;
-import org.pipeplan.cost.MaxLoadEvaluator;
-import org.pipeplan.graph.Device;
+import org.pipeplan.device.Device;
 import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.plan.Placement;
+import org.pipeplan.placement.Placement;
+import org.pipeplan.placement.evaluate.Evaluation;
+import org.pipeplan.placement.evaluate.MaxLoadEvaluator;
 
 /**
  * A discrete-event simulator of a placement running as a pipeline.

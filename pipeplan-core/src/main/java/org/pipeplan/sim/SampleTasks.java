@@ -3,12 +3,12 @@ package org.pipeplan.sim;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.pipeplan.graph.Device;
+import org.pipeplan.device.Device;
 import org.pipeplan.graph.Edge;
 import org.pipeplan.graph.Operator;
 import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.plan.Placement;
+import org.pipeplan.placement.Placement;
 
 /**
  * The tasks one sample makes under a placement, with their dependencies: the same for every

@@ -8,6 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
+import org.pipeplan.edgetpu.evaluate.StageTimes;
+import org.pipeplan.edgetpu.split.CompilerSegmentation;
+import org.pipeplan.edgetpu.split.OrderDp;
+import org.pipeplan.generate.SyntheticDagGenerator;
 
 class EdgeTpuModelTest {
 
@@ -23,7 +28,7 @@ class EdgeTpuModelTest {
 
     @Test
     void aTensorUsedTwoStagesLaterPassesThroughTheStageBetween() {
-        StageTimes t = EdgeTpuCost.evaluate(skip(), UNIT, new int[] {0, 1, 1, 2});
+        StageTimes t = EdgeTpuEvaluator.evaluate(skip(), UNIT, new int[] {0, 1, 1, 2});
         // stage 0: a (1), sends a's 10 bytes over boundary 0
         // stage 1: b, c (5); receives a (10), sends a on (10) and c (30)
         // stage 2: d (4); receives a (10) and c (30)
@@ -37,9 +42,9 @@ class EdgeTpuModelTest {
     @Test
     void assignmentsMustFollowTheEdges() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> EdgeTpuCost.evaluate(skip(), UNIT, new int[] {1, 0, 1, 2}));
+                () -> EdgeTpuEvaluator.evaluate(skip(), UNIT, new int[] {1, 0, 1, 2}));
         assertEquals("edge a -> b goes back from stage 1 to stage 0", e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> EdgeTpuCost.evaluate(skip(), UNIT, new int[] {0, 0, 0, 3}));
+        assertThrows(IllegalArgumentException.class, () -> EdgeTpuEvaluator.evaluate(skip(), UNIT, new int[] {0, 0, 0, 3}));
     }
 
     @Test
@@ -68,10 +73,10 @@ class EdgeTpuModelTest {
         for (int seed = 0; seed < 25; seed++) {
             EdgeTpuGraph g = gen.generate(seed, 14);
             EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(2 + seed % 3);
-            double dp = EdgeTpuCost.evaluate(g, p, OrderDp.split(g, p)).bottleneck();
+            double dp = EdgeTpuEvaluator.evaluate(g, p, OrderDp.split(g, p)).bottleneck();
             double best = bestOrderSplit(g, p, new int[g.size()], 0, 0);
             assertEquals(best, dp, 1e-9 * best, "seed " + seed);
-            double compiler = EdgeTpuCost.evaluate(g, p, CompilerSegmentation.split(g, p)).bottleneck();
+            double compiler = EdgeTpuEvaluator.evaluate(g, p, CompilerSegmentation.split(g, p)).bottleneck();
             assertTrue(dp <= compiler + 1e-9, "seed " + seed);
         }
     }
@@ -84,10 +89,10 @@ class EdgeTpuModelTest {
             EdgeTpuGraph g = gen.generate(500 + seed, 60 + seed * 5);
             EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(2 + seed % 6);
             int[] order = randomTopologicalOrder(g, random);
-            double fast = EdgeTpuCost.evaluate(g, p, OrderDp.split(g, p, order)).bottleneck();
+            double fast = EdgeTpuEvaluator.evaluate(g, p, OrderDp.split(g, p, order)).bottleneck();
             assertEquals(plainDp(g, p, order), fast, 1e-9 * fast, "seed " + seed);
             // with a bound: the same split when it can beat the bound, none when it cannot
-            assertEquals(fast, EdgeTpuCost.evaluate(g, p, OrderDp.split(g, p, order, fast * (1 + 1e-9))).bottleneck(),
+            assertEquals(fast, EdgeTpuEvaluator.evaluate(g, p, OrderDp.split(g, p, order, fast * (1 + 1e-9))).bottleneck(),
                     1e-9 * fast);
             assertEquals(null, OrderDp.split(g, p, order, fast * (1 - 1e-9)));
         }
@@ -164,7 +169,7 @@ class EdgeTpuModelTest {
     /** Every non-decreasing stage sequence along the node order. */
     private static double bestOrderSplit(EdgeTpuGraph g, EdgeTpuPipeline p, int[] stage, int v, int from) {
         if (v == g.size()) {
-            return EdgeTpuCost.evaluate(g, p, stage).bottleneck();
+            return EdgeTpuEvaluator.evaluate(g, p, stage).bottleneck();
         }
         double best = Double.POSITIVE_INFINITY;
         for (int s = from; s < p.stages(); s++) {

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.pipeplan.device.Device;
+import org.pipeplan.device.DeviceSet;
 import org.pipeplan.device.DeviceType;
-import org.pipeplan.graph.Device;
-import org.pipeplan.graph.DeviceSet;
 import org.pipeplan.graph.Edge;
 import org.pipeplan.graph.Operator;
 import org.pipeplan.graph.OperatorGraph;

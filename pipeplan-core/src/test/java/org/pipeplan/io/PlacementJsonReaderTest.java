@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.pipeplan.graph.DeviceKind;
+import org.pipeplan.device.DeviceKind;
 import org.pipeplan.graph.Operator;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.testing.TestData;

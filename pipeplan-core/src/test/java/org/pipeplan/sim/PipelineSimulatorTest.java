@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import org.pipeplan.cost.MaxLoadEvaluator;
-import org.pipeplan.graph.DeviceKind;
-import org.pipeplan.graph.DeviceSet;
+import org.pipeplan.device.DeviceKind;
+import org.pipeplan.device.DeviceSet;
 import org.pipeplan.graph.Edge;
 import org.pipeplan.graph.Operator;
 import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.plan.Placement;
+import org.pipeplan.placement.Placement;
+import org.pipeplan.placement.evaluate.MaxLoadEvaluator;
 import org.pipeplan.testing.TestGraphs;
 
 class PipelineSimulatorTest {

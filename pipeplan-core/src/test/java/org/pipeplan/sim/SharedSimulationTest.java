@@ -10,9 +10,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.PlacementJsonReader;
-import org.pipeplan.plan.Plan;
-import org.pipeplan.solver.SolverOptions;
-import org.pipeplan.solver.ideal.ExactDpSolver;
+import org.pipeplan.placement.PlacementOptions;
+import org.pipeplan.placement.Plan;
+import org.pipeplan.placement.ideal.ExactDpSolver;
 import org.pipeplan.testing.TestData;
 
 /** The simulator on the real profiled graphs and their optimal contiguous plans. */
@@ -29,7 +29,7 @@ class SharedSimulationTest {
         "OperatorGraphs/resnet50_inference", "OperatorGraphs/bert_l-12_inference"})
     void streamingAContiguousPlanRunsAtTheModelsThroughput(String name) {
         PlacementProblem p = load(name);
-        Plan plan = new ExactDpSolver().solve(p, SolverOptions.defaults());
+        Plan plan = new ExactDpSolver().solve(p, PlacementOptions.defaults());
         SimulationResult r = PipelineSimulator.simulate(p, plan.placement(), SimulationOptions.defaults(Schedule.STREAMING));
         assertEquals(1.0, r.agreement(), 1e-3, name);
         // the model's assumptions (no overlap) are what keeps it exact: overlap only helps
@@ -42,7 +42,7 @@ class SharedSimulationTest {
     @ValueSource(strings = {"LayerGraphs/resnet50_training", "OperatorGraphs/bert_l-3_training"})
     void trainingPipelinesLoseTheirBubbleToTheModel(String name) {
         PlacementProblem p = load(name);
-        Plan plan = new ExactDpSolver().solve(p, SolverOptions.defaults());
+        Plan plan = new ExactDpSolver().solve(p, PlacementOptions.defaults());
         double previous = 0;
         for (int micro : new int[] {4, 16, 64}) {
             SimulationResult r = PipelineSimulator.simulate(p, plan.placement(),
@@ -56,7 +56,7 @@ class SharedSimulationTest {
     @org.junit.jupiter.api.Test
     void oneFOneBKeepsGpipesSpeedWithAFractionOfItsStash() {
         PlacementProblem p = load("OperatorGraphs/bert_l-3_training");
-        Plan plan = new ExactDpSolver().solve(p, SolverOptions.defaults());
+        Plan plan = new ExactDpSolver().solve(p, PlacementOptions.defaults());
         SimulationOptions options = SimulationOptions.defaults(Schedule.GPIPE).withMicroBatches(32).withMiniBatches(2);
         SimulationResult gpipe = PipelineSimulator.simulate(p, plan.placement(), options);
         SimulationResult oneF = PipelineSimulator.simulate(p, plan.placement(), options.withSchedule(Schedule.ONE_F_ONE_B));

@@ -15,11 +15,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.pipeplan.onnx.testing.SharedModels;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.pipeplan.device.Topology;
 import org.pipeplan.device.DeviceSpec;
+import org.pipeplan.device.Topology;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.DeviceFileReader;
 import org.pipeplan.io.InputException;
@@ -33,10 +32,11 @@ import org.pipeplan.onnx.runtime.StageChain;
 import org.pipeplan.onnx.stage.StageFiles;
 import org.pipeplan.onnx.stage.StageModel;
 import org.pipeplan.onnx.stage.StageSplitter;
-import org.pipeplan.plan.Placement;
-import org.pipeplan.plan.Plan;
-import org.pipeplan.solver.SolverOptions;
-import org.pipeplan.solver.ideal.ExactDpSolver;
+import org.pipeplan.onnx.testing.SharedModels;
+import org.pipeplan.placement.Placement;
+import org.pipeplan.placement.PlacementOptions;
+import org.pipeplan.placement.Plan;
+import org.pipeplan.placement.ideal.ExactDpSolver;
 
 /**
  * Stage models cut by a plan, chained in ONNX Runtime, give the whole model's outputs: on
@@ -56,7 +56,7 @@ class StageSplitTest {
         assertEquals(file.contains(".graph."), weights.randomTensors() > 0);
         PlacementProblem problem = new OnnxProblemBuilder(model,
                 DeviceSpec.parse("cpu-core:" + cores, DeviceFileReader.bundledCatalog(), Topology.HOST)).build();
-        Plan plan = new ExactDpSolver().solve(problem, SolverOptions.defaults());
+        Plan plan = new ExactDpSolver().solve(problem, PlacementOptions.defaults());
         List<StageModel> stages = new StageSplitter(model, weights.proto()).split(problem, plan.placement());
         assertEquals(cores, stages.size());
 

@@ -6,11 +6,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.pipeplan.graph.Device;
+import org.pipeplan.device.Device;
 import org.pipeplan.graph.Edge;
 import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.plan.Placement;
+import org.pipeplan.placement.Placement;
 
 /**
  * The operator graph coloured by device (SVG), laid out in layers from left to right.

@@ -1,8 +1,8 @@
 package org.pipeplan.report;
 
 import java.util.List;
-import org.pipeplan.cost.DeviceLoad;
-import org.pipeplan.cost.Evaluation;
+import org.pipeplan.placement.evaluate.DeviceLoad;
+import org.pipeplan.placement.evaluate.Evaluation;
 
 /**
  * Per-device load bars (SVG): compute in the device's colour and transfers in grey, stacked, with

@@ -17,7 +17,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.style.Styler;
-import org.pipeplan.cost.DeviceLoad;
+import org.pipeplan.placement.evaluate.DeviceLoad;
 import org.pipeplan.sim.DeviceActivity;
 import org.pipeplan.sim.SimulationResult;
 

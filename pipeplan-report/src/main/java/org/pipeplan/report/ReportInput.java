@@ -2,9 +2,9 @@ package org.pipeplan.report;
 
 import java.util.List;
 import java.util.Objects;
-import org.pipeplan.cost.PlanEvaluation;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.plan.Plan;
+import org.pipeplan.placement.Plan;
+import org.pipeplan.placement.evaluate.PlanEvaluation;
 import org.pipeplan.sim.SimulationResult;
 
 /**

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.plan.Placement;
+import org.pipeplan.placement.Placement;
 import org.pipeplan.testing.TestGraphs;
 
 class GraphViewTest {

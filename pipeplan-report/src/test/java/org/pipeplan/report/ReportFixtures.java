@@ -2,14 +2,14 @@ package org.pipeplan.report;
 
 import java.util.List;
 import java.util.Random;
-import org.pipeplan.cost.PlanEvaluation;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.plan.Plan;
+import org.pipeplan.placement.PlacementOptions;
+import org.pipeplan.placement.Plan;
+import org.pipeplan.placement.evaluate.PlanEvaluation;
+import org.pipeplan.placement.ideal.ExactDpSolver;
 import org.pipeplan.sim.PipelineSimulator;
 import org.pipeplan.sim.Schedule;
 import org.pipeplan.sim.SimulationOptions;
-import org.pipeplan.solver.SolverOptions;
-import org.pipeplan.solver.ideal.ExactDpSolver;
 import org.pipeplan.testing.TestGraphs;
 
 /** Report inputs built from random graphs and the DP's plans. */
@@ -20,7 +20,7 @@ final class ReportFixtures {
 
     static ReportInput input(int forwardNodes, boolean training, RunMeasurement run) {
         PlacementProblem problem = TestGraphs.random(new Random(5), forwardNodes, training, 3, 1, 1e9);
-        Plan plan = new ExactDpSolver().solve(problem, SolverOptions.defaults());
+        Plan plan = new ExactDpSolver().solve(problem, PlacementOptions.defaults());
         PlanEvaluation evaluation = PlanEvaluation.of(problem, plan.placement());
         var sim = PipelineSimulator.simulate(problem, plan.placement(),
                 SimulationOptions.defaults(training ? Schedule.GPIPE : Schedule.STREAMING));

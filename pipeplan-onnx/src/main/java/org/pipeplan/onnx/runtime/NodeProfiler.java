@@ -19,7 +19,7 @@ import java.util.Map;
 import org.pipeplan.onnx.graph.NodeTimes;
 import org.pipeplan.onnx.model.ModelWeights;
 import org.pipeplan.onnx.model.OnnxModel;
-import org.pipeplan.solver.ProgressListener;
+import org.pipeplan.planner.ProgressListener;
 
 /**
  * Measures per-node CPU times of a model with ONNX Runtime's profiler: graph optimisations off

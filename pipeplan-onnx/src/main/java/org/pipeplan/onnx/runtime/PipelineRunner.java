@@ -16,7 +16,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.pipeplan.onnx.stage.StageModel;
-import org.pipeplan.solver.ProgressListener;
+import org.pipeplan.planner.ProgressListener;
 
 /**
  * Runs stage models as a real pipeline: one worker thread per stage, each with its own ONNX

@@ -23,7 +23,7 @@ import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.InputException;
 import org.pipeplan.onnx.model.OnnxModel;
 import org.pipeplan.onnx.model.TensorType;
-import org.pipeplan.plan.Placement;
+import org.pipeplan.placement.Placement;
 
 /**
  * Cuts an ONNX model into one model per pipeline stage following a plan. Operator ids of the

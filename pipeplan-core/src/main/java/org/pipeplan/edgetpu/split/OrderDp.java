@@ -1,0 +1,173 @@
+package org.pipeplan.edgetpu.split;
+
+import org.pipeplan.edgetpu.EdgeTpuGraph;
+import org.pipeplan.edgetpu.EdgeTpuPipeline;
+
+/**
+ * The best split of the nodes, in their topological numbering, into consecutive segments, one per
+ * stage: exact for that order (dynamic programming over the cut positions), so at least as good
+ * as the compiler's segmentation, which cuts the same order by parameter bytes alone. A segment's
+ * time depends only on its two cuts: its compute and parameters, and the tensors that cross
+ * either cut. O(stages * nodes^2).
+ */
+public final class OrderDp {
+
+    private OrderDp() {
+    }
+
+    /** The best split of the nodes in their own (topological) numbering. */
+    public static int[] split(EdgeTpuGraph g, EdgeTpuPipeline p) {
+        int[] identity = new int[g.size()];
+        for (int i = 0; i < identity.length; i++) {
+            identity[i] = i;
+        }
+        return split(g, p, identity);
+    }
+
+    /**
+     * The best split of the nodes taken in a given topological order (every node after its
+     * predecessors) into consecutive segments; returns the stage of every node.
+     */
+    public static int[] split(EdgeTpuGraph g, EdgeTpuPipeline p, int[] order) {
+        return split(g, p, order, Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * The best split of the order if its bottleneck is below {@code bound}, else null. A known
+     * bound (the best split found so far among several orders) prunes most of the work for
+     * orders that cannot beat it.
+     */
+    public static int[] split(EdgeTpuGraph g, EdgeTpuPipeline p, int[] order, double bound) {
+        int n = g.size();
+        if (order.length != n) {
+            throw new IllegalArgumentException("order of " + order.length + " nodes for a graph of " + n);
+        }
+        int[] position = new int[n];
+        java.util.Arrays.fill(position, -1);
+        for (int i = 0; i < n; i++) {
+            if (order[i] < 0 || order[i] >= n || position[order[i]] >= 0) {
+                throw new IllegalArgumentException("not an order of the nodes: " + order[i] + " at " + i);
+            }
+            position[order[i]] = i;
+        }
+        int stages = p.stages();
+        // cross[i]: transfer time of the tensors crossing the cut before position i (made before
+        // it, used at or after it)
+        double[] cross = new double[n + 1];
+        double[] delta = new double[n + 2];
+        double[] computePrefix = new double[n + 1];
+        double[] paramPrefix = new double[n + 1];
+        for (int i = 0; i < n; i++) {
+            int u = order[i];
+            int last = i;
+            for (int j = 0; j < g.successorCount(u); j++) {
+                int at = position[g.successor(u, j)];
+                if (at < i) {
+                    throw new IllegalArgumentException("not a topological order: " + g.nodeName(g.successor(u, j))
+                            + " comes before its input " + g.nodeName(u));
+                }
+                last = Math.max(last, at);
+            }
+            if (last > i) {
+                double t = p.transferTime(g.outputBytes(u));
+                delta[i + 1] += t;
+                delta[last + 1] -= t;
+            }
+            computePrefix[i + 1] = computePrefix[i] + g.compute(u);
+            paramPrefix[i + 1] = paramPrefix[i] + g.paramBytes(u);
+        }
+        double running = 0;
+        for (int i = 0; i <= n; i++) {
+            running += delta[i];
+            cross[i] = i == 0 || i == n ? 0 : running;
+        }
+        double cache = p.cacheBytes();
+        double stream = p.streamBytesPerMs();
+        // best[k][i]: least bottleneck of the first i positions on the first k stages
+        double[][] best = new double[stages + 1][n + 1];
+        int[][] cut = new int[stages + 1][n + 1];
+        for (double[] row : best) {
+            java.util.Arrays.fill(row, Double.POSITIVE_INFINITY);
+        }
+        best[0][0] = 0;
+        double[] suffixMin = new double[n + 2];
+        for (int k = 1; k <= stages; k++) {
+            double[] before = best[k - 1];
+            double[] now = best[k];
+            suffixMin[n + 1] = Double.POSITIVE_INFINITY;
+            for (int j = n; j >= 0; j--) {
+                suffixMin[j] = Math.min(before[j], suffixMin[j + 1]);
+            }
+            int stagesLeft = stages - k;
+            for (int i = 0; i <= n; i++) {
+                // with a bound: the positions i..n still to place need at least their compute and
+                // their parameters over the caches, spread evenly over the stages left; a prefix
+                // that cannot finish below the bound is not worth a best value
+                // (and the last stage must end at the last position)
+                boolean hopeless = stagesLeft == 0 ? i < n
+                        : (computePrefix[n] - computePrefix[i]
+                            + Math.max(0, paramPrefix[n] - paramPrefix[i] - stagesLeft * cache) / stream) / stagesLeft >= bound;
+                if (bound < Double.POSITIVE_INFINITY && hopeless) {
+                    now[i] = Double.POSITIVE_INFINITY;
+                    cut[k][i] = Math.min(i, cut[k][Math.max(0, i - 1)]);
+                    continue;
+                }
+                if (k == 1) { // the first stage starts at position 0
+                    now[i] = segment(0, i, before, computePrefix, paramPrefix, cross, cache, stream);
+                    cut[k][i] = 0;
+                    continue;
+                }
+                // start from the previous position's best cut, usually close to this one's
+                int start = Math.min(i, cut[k][Math.max(0, i - 1)]);
+                now[i] = segment(start, i, before, computePrefix, paramPrefix, cross, cache, stream);
+                cut[k][i] = start;
+                // earlier cuts only add compute and parameters to the segment: once those alone
+                // reach the best value (or the bound), no earlier cut can do better
+                for (int j = start - 1; j >= 0; j--) {
+                    double own = computePrefix[i] - computePrefix[j]
+                            + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream;
+                    if (own >= Math.min(now[i], bound)) {
+                        break;
+                    }
+                    double value = Math.max(before[j], own + cross[j] + cross[i]);
+                    if (value < now[i]) {
+                        now[i] = value;
+                        cut[k][i] = j;
+                    }
+                }
+                // later cuts cost at least the least bottleneck of any longer prefix on k - 1 stages
+                for (int j = start + 1; j <= i && suffixMin[j] < Math.min(now[i], bound); j++) {
+                    double value = segment(j, i, before, computePrefix, paramPrefix, cross, cache, stream);
+                    if (value < now[i]) {
+                        now[i] = value;
+                        cut[k][i] = j;
+                    }
+                }
+            }
+        }
+        if (!(best[stages][n] < bound)) {
+            return null;
+        }
+        int[] stage = new int[n];
+        int i = n;
+        for (int k = stages; k >= 1; k--) {
+            int j = cut[k][i];
+            for (int v = j; v < i; v++) {
+                stage[order[v]] = k - 1;
+            }
+            i = j;
+        }
+        return stage;
+    }
+
+    /** The bottleneck with the last stage running positions j..i-1 after the best split of 0..j-1. */
+    private static double segment(int j, int i, double[] before, double[] computePrefix, double[] paramPrefix,
+                                  double[] cross, double cache, double stream) {
+        if (before[j] == Double.POSITIVE_INFINITY) {
+            return Double.POSITIVE_INFINITY;
+        }
+        // an empty stage still passes on the tensors crossing its position
+        double own = computePrefix[i] - computePrefix[j] + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream;
+        return Math.max(before[j], own + cross[j] + cross[i]);
+    }
+}

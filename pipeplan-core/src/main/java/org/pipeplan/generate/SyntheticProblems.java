@@ -1,0 +1,59 @@
+package org.pipeplan.generate;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.pipeplan.device.DeviceKind;
+import org.pipeplan.device.DeviceSet;
+import org.pipeplan.device.DeviceType;
+import org.pipeplan.device.Roofline;
+import org.pipeplan.device.Topology;
+import org.pipeplan.edgetpu.EdgeTpuGraph;
+import org.pipeplan.graph.Edge;
+import org.pipeplan.graph.Operator;
+import org.pipeplan.graph.OperatorGraph;
+import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.io.DeviceFileReader;
+
+/**
+ * Random DNN-like placement problems of any size: the block structure of
+ * {@link SyntheticDagGenerator} (chains, residual, inception-like and attention-like blocks, with
+ * operators drawn from the real models'), timed by the roofline model on a catalog accelerator and
+ * on a CPU core, with the accelerator's host link for transfers and its memory per accelerator.
+ * The same seed and size give the same problem.
+ */
+public final class SyntheticProblems {
+
+    private SyntheticProblems() {
+    }
+
+    /** About {@code operators} operators on {@code accelerators} V100s and one CPU core. */
+    public static PlacementProblem generate(long seed, int operators, int accelerators) {
+        var catalog = DeviceFileReader.bundledCatalog();
+        return generate(seed, operators, accelerators, catalog.get("v100-16gb"), catalog.get("cpu-core"));
+    }
+
+    public static PlacementProblem generate(long seed, int operators, int accelerators, DeviceType gpu, DeviceType cpu) {
+        OpSamples samples = OpSamples.bundled();
+        // the generator draws the same operators for the same seed whatever the device: time them on each
+        EdgeTpuGraph onGpu = new SyntheticDagGenerator(samples, gpu).generate(seed, operators);
+        EdgeTpuGraph onCpu = new SyntheticDagGenerator(samples, cpu).generate(seed, operators);
+        int n = onGpu.size();
+        List<Operator> ops = new ArrayList<>(n);
+        for (int v = 0; v < n; v++) {
+            double transfer = 1000 * Roofline.transferTime(gpu, onGpu.outputBytes(v), Topology.HOST);
+            ops.add(Operator.builder(v).name(onGpu.nodeName(v))
+                    .computeTime(DeviceKind.ACCELERATOR, onGpu.compute(v))
+                    .computeTime(DeviceKind.CPU, onCpu.compute(v))
+                    .transferTime(DeviceKind.ACCELERATOR, transfer)
+                    .memoryBytes(onGpu.paramBytes(v)).outputBytes(onGpu.outputBytes(v)).build());
+        }
+        List<Edge> edges = new ArrayList<>(onGpu.edgeCount());
+        for (int v = 0; v < n; v++) {
+            for (int w : onGpu.successors(v)) {
+                edges.add(new Edge(v, w, ops.get(v).transferTime(DeviceKind.ACCELERATOR), onGpu.outputBytes(v)));
+            }
+        }
+        return new PlacementProblem("synthetic-" + seed + "-" + n, OperatorGraph.of(ops, edges),
+                DeviceSet.acceleratorsAndCpus(accelerators, gpu.memoryBytes(), 1));
+    }
+}

@@ -1,0 +1,233 @@
+package org.pipeplan.placement.ideal;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.pipeplan.bound.MaxLoadLowerBound;
+import org.pipeplan.device.Device;
+import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.placement.Objective;
+import org.pipeplan.placement.Placement;
+import org.pipeplan.placement.PlacementOptions;
+import org.pipeplan.placement.PlacementSolver;
+import org.pipeplan.placement.Plan;
+import org.pipeplan.planner.Deadline;
+import org.pipeplan.planner.PlanStatus;
+import org.pipeplan.planner.TimeLimitReachedException;
+import org.pipeplan.units.Coarsening;
+import org.pipeplan.units.Contraction;
+import org.pipeplan.units.ContractionOptions;
+import org.pipeplan.units.DeviceGroups;
+import org.pipeplan.units.UnitGraph;
+
+/**
+ * Contiguous placement by dynamic programming over ideals: contract the graph into units, find
+ * the best split along one topological order (fast, and an upper bound), then, unless asked only
+ * for that chain, run the exact DP over all ideals bounded by it.
+ *
+ * <p>When the ideals are too many or the time runs out, the chain's split is returned, labelled
+ * FEASIBLE (not proven) with a lower bound.
+ *
+ * <p>A graph of more units than {@link PlacementOptions#coarsenAbove()} is first coarsened
+ * ({@link Coarsening}) to half that many blocks; the DP runs on the blocks and its split is refined
+ * on the fine units ({@link BoundaryRefinement}). The plan is then OPTIMAL only when it meets the
+ * lower bound of the fine graph; otherwise it is FEASIBLE with that bound.
+ */
+public abstract class IdealDpSolver implements PlacementSolver {
+
+    /** Relative slack on the incumbent bound, so that splits equal to it up to rounding survive. */
+    private static final double BOUND_SLACK = 1e-9;
+    /** Re-solves of a coarsened graph with the blocks at stage boundaries opened. */
+    private static final int REFINEMENT_ROUNDS = 4;
+    /** Most ideals enumerated for a coarsened graph. */
+    private static final long COARSE_MAX_IDEALS = 10_000;
+
+    private final ContractionOptions contraction;
+    private final boolean chainOnly;
+
+    protected IdealDpSolver(ContractionOptions contraction, boolean chainOnly) {
+        this.contraction = contraction;
+        this.chainOnly = chainOnly;
+    }
+
+    @Override
+    public Plan solve(PlacementProblem problem, PlacementOptions options) {
+        long start = System.nanoTime();
+        Deadline deadline = options.deadline();
+        DeviceGroups groups = DeviceGroups.of(problem.devices());
+        UnitGraph fine = Contraction.contract(problem.graph(), contraction, groups.smallestAcceleratorMemory());
+        Map<String, Number> stats = new LinkedHashMap<>();
+        stats.put("units", fine.size());
+        double lowerBound = MaxLoadLowerBound.of(fine, groups);
+        UnitGraph units = fine;
+        if (fine.size() > options.coarsenAbove()) {
+            units = Coarsening.intervals(fine, groups, Math.max(1, options.coarsenAbove() / 2));
+            stats.put("coarseUnits", units.size());
+        }
+        // on blocks, the ideals are capped lower: each refinement round enumerates them again
+        PlacementOptions onBlocks = units == fine ? options : options.withMaxIdeals(Math.min(options.maxIdeals(), COARSE_MAX_IDEALS));
+        Plan plan = solveOn(problem, groups, units, lowerBound, stats, start, onBlocks, deadline);
+        return units == fine ? plan : refined(problem, groups, fine, units, plan, lowerBound, stats, start, onBlocks, deadline);
+    }
+
+    private Plan solveOn(PlacementProblem problem, DeviceGroups groups, UnitGraph units, double lowerBound,
+                         Map<String, Number> stats, long start, PlacementOptions options, Deadline deadline) {
+
+        IdealDp.Outcome chain;
+        try {
+            chain = chainSplit(units, groups, deadline, options);
+        } catch (TimeLimitReachedException e) {
+            return fallback(problem, groups, units, lowerBound, stats, start,
+                    "time limit reached before any split was found; everything on one device");
+        }
+        stats.put("chainMaxLoad", chain.value());
+        if (chainOnly) {
+            return plan(problem, groups, units, chain, chain.found() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE,
+                    lowerBound, stats, start, "best contiguous split along one topological order");
+        }
+        try {
+            IdealLattice lattice = IdealLattice.enumerate(units, options.maxIdeals(), deadline, options.progress());
+            stats.put("ideals", lattice.size());
+            if (!IdealDp.fits(lattice.size(), groups)) {
+                throw new IdealLimitExceededException(lattice.size());
+            }
+            double bound = chain.found() ? chain.value() * (1 + BOUND_SLACK) : IdealDp.INFINITE;
+            IdealDp.Outcome exact = dp(units, lattice, groups).run(bound, options.workers(), deadline, options.progress());
+            stats.put("pairs", exact.pairs());
+            if (exact.found()) {
+                return plan(problem, groups, units, exact, PlanStatus.OPTIMAL, exact.value(), stats, start, "");
+            }
+            return plan(problem, groups, units, chain, PlanStatus.INFEASIBLE, lowerBound, stats, start,
+                    "no contiguous split satisfies the memory limits and supported device kinds");
+        } catch (IdealLimitExceededException e) {
+            return plan(problem, groups, units, chain, chain.found() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE,
+                    lowerBound, stats, start, "more than " + e.limit() + " ideals: exact DP skipped; best split along"
+                            + " one topological order, NOT proven optimal");
+        } catch (TimeLimitReachedException e) {
+            return plan(problem, groups, units, chain, chain.found() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE,
+                    lowerBound, stats, start, e.getMessage() + ": best split along one topological order,"
+                            + " NOT proven optimal");
+        }
+    }
+
+    /**
+     * The coarse graph's plan, refined on the fine units: a few rounds of re-solving with the
+     * blocks at stage boundaries opened into their units ({@link Coarsening#reopen}), then single
+     * unit moves ({@link BoundaryRefinement}). Its status says whether the fine graph's lower
+     * bound proves it optimal.
+     */
+    private Plan refined(PlacementProblem problem, DeviceGroups groups, UnitGraph fine, UnitGraph coarse, Plan plan,
+                         double lowerBound, Map<String, Number> stats, long start, PlacementOptions options,
+                         Deadline deadline) {
+        String what = "coarsened " + fine.size() + " units into " + coarse.size() + " blocks";
+        if (plan.status() == PlanStatus.INFEASIBLE || plan.pipelineOrder().size() < 2) {
+            return new Plan(plan.problem(), plan.solver(), plan.objective(), plan.value(), plan.lowerBound(),
+                    plan.status(), plan.placement(), plan.pipelineOrder(), seconds(start), stats,
+                    join(what, plan.note()));
+        }
+        stats.put("coarseMaxLoad", plan.value());
+        int rounds = 0;
+        while (rounds < REFINEMENT_ROUNDS && !deadline.expired()) {
+            UnitGraph window = Coarsening.reopen(fine, coarse, plan.placement(), neighbouringAccelerators(problem, plan));
+            Plan better = solveOn(problem, groups, window, lowerBound, new LinkedHashMap<>(), start, options, deadline);
+            rounds++;
+            if (better.status() == PlanStatus.INFEASIBLE || !(better.value() < plan.value() * (1 - BOUND_SLACK))) {
+                break;
+            }
+            plan = better;
+        }
+        int[] unitDevices = new int[fine.size()];
+        for (int u = 0; u < fine.size(); u++) {
+            unitDevices[u] = plan.placement().deviceOf(fine.members(u)[0]);
+        }
+        BoundaryRefinement.Result r = new BoundaryRefinement(problem, fine).refine(unitDevices, plan.pipelineOrder(), deadline);
+        stats.put("windowRounds", rounds);
+        stats.put("refinementMoves", r.moves());
+        int[] deviceOf = new int[problem.graph().size()];
+        for (int u = 0; u < fine.size(); u++) {
+            for (int v : fine.members(u)) {
+                deviceOf[v] = r.unitDevices()[u];
+            }
+        }
+        boolean proven = r.maxLoad() <= lowerBound * (1 + BOUND_SLACK);
+        String note = join(what + ", split on the blocks, refined on the units (" + rounds + " rounds with the blocks at"
+                + " stage boundaries opened, then " + r.moves() + " single moves)"
+                + (proven ? "; meets the lower bound" : "; optimality NOT proven, see the lower bound"), plan.note());
+        return new Plan(problem.name(), name(), Objective.MAX_LOAD, r.maxLoad(), Math.min(lowerBound, r.maxLoad()),
+                proven ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE, new Placement(deviceOf, problem.devices().size()),
+                plan.pipelineOrder(), seconds(start), stats, note);
+    }
+
+    /** Whether two devices hold neighbouring stages of the plan and both are accelerators. */
+    private static java.util.function.BiPredicate<Integer, Integer> neighbouringAccelerators(PlacementProblem problem, Plan plan) {
+        int[] stage = new int[problem.devices().size()];
+        java.util.Arrays.fill(stage, -10);
+        for (int s = 0; s < plan.pipelineOrder().size(); s++) {
+            int d = plan.pipelineOrder().get(s);
+            if (!problem.devices().get(d).kind().hostResident()) {
+                stage[d] = s;
+            }
+        }
+        return (a, b) -> stage[a] >= 0 && stage[b] >= 0 && Math.abs(stage[a] - stage[b]) == 1;
+    }
+
+    private static String join(String a, String b) {
+        return b == null || b.isEmpty() ? a : a + "; " + b;
+    }
+
+    private IdealDp.Outcome chainSplit(UnitGraph units, DeviceGroups groups, Deadline deadline, PlacementOptions options) {
+        UnitGraph chain = units.linearized();
+        try {
+            IdealLattice lattice = IdealLattice.enumerate(chain, Long.MAX_VALUE, deadline, options.progress());
+            return dp(chain, lattice, groups).run(IdealDp.INFINITE, 1, deadline, options.progress());
+        } catch (IdealLimitExceededException e) {
+            throw new IllegalStateException("a chain of " + units.size() + " units cannot have more ideals than units + 1", e);
+        }
+    }
+
+    private static IdealDp dp(UnitGraph units, IdealLattice lattice, DeviceGroups groups) {
+        return new IdealDp(units, lattice, groups);
+    }
+
+    private Plan plan(PlacementProblem problem, DeviceGroups groups, UnitGraph units, IdealDp.Outcome outcome,
+                      PlanStatus status, double lowerBound, Map<String, Number> stats, long start, String note) {
+        if (!outcome.found()) {
+            return fallback(problem, groups, units, lowerBound, stats, start, note.isEmpty()
+                    ? "no feasible contiguous split" : note);
+        }
+        int[] deviceOf = new int[problem.graph().size()];
+        List<Integer> order = new ArrayList<>();
+        int[] next = new int[groups.size()];
+        for (IdealDp.Stage stage : outcome.stages()) {
+            Device device = groups.get(stage.group()).devices().get(next[stage.group()]++);
+            order.add(device.index());
+            for (int unit : stage.units()) {
+                for (int node : units.members(unit)) {
+                    deviceOf[node] = device.index();
+                }
+            }
+        }
+        Placement placement = new Placement(deviceOf, problem.devices().size());
+        return new Plan(problem.name(), name(), Objective.MAX_LOAD, outcome.value(), Math.min(lowerBound, outcome.value()), status,
+                placement, order, seconds(start), stats, note);
+    }
+
+    /** Everything on one device (a CPU if there is one): only when nothing better exists. */
+    private Plan fallback(PlacementProblem problem, DeviceGroups groups, UnitGraph units, double lowerBound,
+                          Map<String, Number> stats, long start, String note) {
+        Device device = groups.fallbackDevice();
+        int[] deviceOf = new int[problem.graph().size()];
+        Arrays.fill(deviceOf, device.index());
+        Placement placement = new Placement(deviceOf, problem.devices().size());
+        double load = org.pipeplan.placement.evaluate.MaxLoadEvaluator.evaluate(problem, placement).maxLoad();
+        PlanStatus status = groups.hostGroup() == null ? PlanStatus.INFEASIBLE : PlanStatus.FEASIBLE;
+        return new Plan(problem.name(), name(), Objective.MAX_LOAD, load, Math.min(lowerBound, load), status, placement,
+                List.of(device.index()), seconds(start), stats, note);
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}

@@ -1,0 +1,60 @@
+package org.pipeplan.edgetpu.ip;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.pipeplan.edgetpu.EdgeTpuGraph;
+import org.pipeplan.edgetpu.EdgeTpuPipeline;
+import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
+import org.pipeplan.edgetpu.split.CompilerSegmentation;
+import org.pipeplan.edgetpu.split.OrderDp;
+import org.pipeplan.generate.SyntheticDagGenerator;
+import org.pipeplan.placement.PlacementOptions;
+
+class EdgeTpuIpSolverTest {
+
+    /** Every monotone assignment, node by node in topological order. */
+    private static double bruteForce(EdgeTpuGraph g, EdgeTpuPipeline p, int[] stage, int v) {
+        if (v == g.size()) {
+            return EdgeTpuEvaluator.evaluate(g, p, stage).bottleneck();
+        }
+        int from = 0;
+        for (int j = 0; j < g.predecessorCount(v); j++) {
+            from = Math.max(from, stage[g.predecessor(v, j)]);
+        }
+        double best = Double.POSITIVE_INFINITY;
+        for (int s = from; s < p.stages(); s++) {
+            stage[v] = s;
+            best = Math.min(best, bruteForce(g, p, stage, v + 1));
+        }
+        return best;
+    }
+
+    @Test
+    void provesTheBruteForceOptimumOnSmallGraphs() {
+        SyntheticDagGenerator gen = SyntheticDagGenerator.standard();
+        PlacementOptions options = PlacementOptions.defaults().withTimeLimit(30).withWorkers(2);
+        for (int seed = 0; seed < 20; seed++) {
+            EdgeTpuGraph g = gen.generate(100 + seed, 9);
+            // small caches and slow links so that streaming and pass-through both matter
+            EdgeTpuPipeline p = new EdgeTpuPipeline(2 + seed % 3, 1 << 20, 2e4, 5e4);
+            double optimum = bruteForce(g, p, new int[g.size()], 0);
+            EdgeTpuIpSolver.Result r = EdgeTpuIpSolver.solve(g, p, options, CompilerSegmentation.split(g, p));
+            assertTrue(r.optimal(), "seed " + seed);
+            assertEquals(optimum, r.times().bottleneck(), 1e-6 * optimum, "seed " + seed);
+            assertTrue(r.lowerBound() <= optimum * (1 + 1e-9));
+        }
+    }
+
+    @Test
+    void neverWorseThanTheOrderSplitOnLargerGraphs() {
+        EdgeTpuGraph g = SyntheticDagGenerator.standard().generate(7, 120);
+        EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(4);
+        EdgeTpuIpSolver.Result r = EdgeTpuIpSolver.solve(g, p, PlacementOptions.defaults().withTimeLimit(10).withWorkers(2), null);
+        double order = EdgeTpuEvaluator.evaluate(g, p, OrderDp.split(g, p)).bottleneck();
+        assertTrue(r.times().bottleneck() <= order + 1e-9);
+        assertTrue(r.lowerBound() <= r.times().bottleneck() + 1e-9);
+        EdgeTpuEvaluator.checkMonotone(g, p, r.stages());
+    }
+}
