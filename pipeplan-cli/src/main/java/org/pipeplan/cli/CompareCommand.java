@@ -6,6 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.pipeplan.cli.options.ExpertSplits;
+import org.pipeplan.cli.options.ProblemOptions;
+import org.pipeplan.cli.options.SolverNames;
+import org.pipeplan.cli.options.SolverSettings;
+import org.pipeplan.cli.output.PlanPrinter;
+import org.pipeplan.cli.output.TerminalProgress;
+import org.pipeplan.cli.output.TextTable;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.placement.Objective;
 import org.pipeplan.placement.PlacementOptions;
@@ -39,7 +46,7 @@ final class CompareCommand implements Callable<Integer> {
     SolverSettings settings;
 
     @Option(names = "--solvers", split = ",", paramLabel = "NAME",
-            description = "PlacementSolvers to run, comma-separated (default: all: ${COMPLETION-CANDIDATES}).",
+            description = "Solvers to run, comma-separated (default: all: ${COMPLETION-CANDIDATES}).",
             completionCandidates = SolverNames.class)
     List<String> solvers;
 
@@ -84,7 +91,7 @@ final class CompareCommand implements Callable<Integer> {
         if (expert != null) {
             split = Optional.of(new ExpertSplits.Found(expert, PlanFileReader.read(expert, problem)));
         } else if (!noExpert) {
-            split = ExpertSplits.load(problemOptions.file, problem);
+            split = ExpertSplits.load(problemOptions.file(), problem);
         }
         split.ifPresent(found -> rows.add(new Row("expert", "GIVEN", PlanEvaluation.of(problem, found.placement()),
                 null, Double.NaN, Double.NaN, 0, "split from " + found.file().normalize())));

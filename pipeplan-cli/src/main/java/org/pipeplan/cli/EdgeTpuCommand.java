@@ -5,16 +5,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.pipeplan.cli.options.ProblemOptions;
+import org.pipeplan.cli.options.SolverSettings;
+import org.pipeplan.cli.output.TerminalProgress;
+import org.pipeplan.cli.output.TextTable;
 import org.pipeplan.device.DeviceSpec;
 import org.pipeplan.device.DeviceType;
+import org.pipeplan.edgetpu.EdgeTpuOptions;
+import org.pipeplan.edgetpu.EdgeTpuPlan;
 import org.pipeplan.edgetpu.EdgeTpuProblem;
+import org.pipeplan.edgetpu.EdgeTpuScheduler;
+import org.pipeplan.edgetpu.EdgeTpuSchedulers;
 import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
 import org.pipeplan.edgetpu.evaluate.StageTimes;
-import org.pipeplan.edgetpu.ip.EdgeTpuIpSolver;
+import org.pipeplan.edgetpu.format.EdgeTpuPlanWriter;
 import org.pipeplan.edgetpu.split.CompilerSegmentation;
-import org.pipeplan.edgetpu.split.OrderDp;
 import org.pipeplan.io.InputException;
-import org.pipeplan.placement.PlacementOptions;
+import org.pipeplan.planner.PlanStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,8 +37,6 @@ import picocli.CommandLine.Spec;
                 + "the learned scheduler: bottleneck stage time, throughput and solve time, then the stages of the best."})
 final class EdgeTpuCommand implements Callable<Integer> {
 
-    static final List<String> SCHEDULERS = List.of("compiler", "order", "exact", "learned");
-
     @Spec
     CommandSpec spec;
 
@@ -45,8 +50,8 @@ final class EdgeTpuCommand implements Callable<Integer> {
             description = "Edge TPUs in the chain when --devices is not given (default: ${DEFAULT-VALUE}).")
     int stages;
 
-    @Option(names = "--solver", split = ",", paramLabel = "NAME",
-            description = "Schedulers to run: compiler, order, exact, learned (default: all).")
+    @Option(names = "--solver", split = ",", paramLabel = "NAME", completionCandidates = SchedulerNames.class,
+            description = "Schedulers to run: ${COMPLETION-CANDIDATES} (default: all).")
     List<String> solvers;
 
     @Option(names = "--model", paramLabel = "MODEL.params",
@@ -59,22 +64,29 @@ final class EdgeTpuCommand implements Callable<Integer> {
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
+    /** The registered Edge TPU schedulers, for --help. */
+    static final class SchedulerNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return EdgeTpuSchedulers.names().iterator();
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
         if (stages < 1) {
             throw new InputException("command line", "--stages must be >= 1");
         }
-        if (problemOptions.devices == null) {
-            problemOptions.devices = "edge-tpu:" + stages;
-        }
-        List<String> chosen = solvers == null ? SCHEDULERS : solvers;
+        problemOptions.defaultDevices("edge-tpu:" + stages);
+        List<String> chosen = solvers == null ? EdgeTpuSchedulers.names() : solvers;
         for (String s : chosen) {
-            if (!SCHEDULERS.contains(s)) {
-                throw new InputException("command line", "unknown Edge TPU scheduler '" + s + "' (" + String.join(", ", SCHEDULERS) + ")");
+            if (!EdgeTpuSchedulers.contains(s)) {
+                throw new InputException("command line", "unknown Edge TPU scheduler '" + s + "' ("
+                        + String.join(", ", EdgeTpuSchedulers.names()) + ")");
             }
         }
-        run(w, problemOptions, chosen, settings.options(TerminalProgress.forTerminal(quiet)), checkpoint, out);
+        run(w, problemOptions, chosen, new EdgeTpuOptions(settings.run(TerminalProgress.forTerminal(quiet)), checkpoint), out);
         return 0;
     }
 
@@ -82,11 +94,8 @@ final class EdgeTpuCommand implements Callable<Integer> {
      * Builds the Edge TPU problem of the ONNX model and devices of the options (chained unless a
      * topology is given), runs the schedulers and prints them.
      */
-    static void run(PrintWriter w, ProblemOptions problemOptions, List<String> chosen, PlacementOptions options,
-                    Path checkpoint, Path out) {
-        if (problemOptions.topology == null) {
-            problemOptions.topology = "chain";
-        }
+    static void run(PrintWriter w, ProblemOptions problemOptions, List<String> chosen, EdgeTpuOptions options, Path out) {
+        problemOptions.defaultTopology("chain");
         var model = problemOptions.onnxModel();
         DeviceSpec devices = problemOptions.deviceSpec();
         List<DeviceType> types = devices.types();
@@ -94,68 +103,66 @@ final class EdgeTpuCommand implements Callable<Integer> {
             throw new InputException("command line", "an Edge TPU pipeline needs devices of one type, got " + types.size());
         }
         EdgeTpuProblem problem = EdgeTpuProblem.of(problemOptions.problemOf(model), types.get(0));
-        run(w, problem, types.get(0).name(), chosen, options, checkpoint, out);
+        run(w, problem, types.get(0).name(), chosen, options, out);
     }
 
     /** Runs the chosen schedulers on an Edge TPU problem, prints their table and the best split's stages. */
-    static void run(PrintWriter w, EdgeTpuProblem problem, String typeName, List<String> chosen, PlacementOptions options,
-                    Path checkpoint, Path out) {
+    static void run(PrintWriter w, EdgeTpuProblem problem, String typeName, List<String> chosen, EdgeTpuOptions options,
+                    Path out) {
         var g = problem.graph();
         var p = problem.pipeline();
         w.printf("%s: %d nodes, %d edges, %.2f MiB of parameters; %d x %s (%.2f MiB cache each)%n", g.name(), g.size(),
                 g.edgeCount(), g.totalParamBytes() / (1 << 20), p.stages(), typeName, p.cacheBytes() / (1 << 20));
         List<Object[]> rows = new ArrayList<>();
-        int[] best = null;
-        String bestName = null;
+        EdgeTpuPlan best = null;
         double bestTime = Double.POSITIVE_INFINITY;
         double compiler = EdgeTpuEvaluator.evaluate(g, p, CompilerSegmentation.split(g, p)).bottleneck();
         for (String name : chosen) {
+            EdgeTpuScheduler scheduler = EdgeTpuSchedulers.byName(name);
             long start = System.nanoTime();
-            String status = "";
-            int[] split;
-            switch (name) {
-                case "compiler" -> split = CompilerSegmentation.split(g, p);
-                case "order" -> split = OrderDp.split(g, p);
-                case "exact" -> {
-                    EdgeTpuIpSolver.Result r = EdgeTpuIpSolver.solve(g, p, options, CompilerSegmentation.split(g, p));
-                    split = r.stages();
-                    status = r.optimal() ? "optimal" : "gap " + TextTable.percent(r.gap());
-                }
-                default -> {
-                    var r = LearnedSchedulers.split(g, p, checkpoint);
-                    split = r.stages();
-                    status = r.source();
-                }
-            }
+            EdgeTpuPlan plan = scheduler.solve(problem, options);
             double seconds = (System.nanoTime() - start) / 1e9;
-            StageTimes t = EdgeTpuEvaluator.evaluate(g, p, split);
+            StageTimes t = EdgeTpuEvaluator.evaluate(g, p, plan.stages());
             rows.add(new Object[] {name, TextTable.num(t.bottleneck()), TextTable.num(1000 * t.throughput(), 6),
-                String.format(java.util.Locale.ROOT, "x%.3f", compiler / t.bottleneck()), status, TextTable.seconds(seconds)});
+                String.format(java.util.Locale.ROOT, "x%.3f", compiler / t.bottleneck()), status(plan), TextTable.seconds(seconds)});
             if (t.bottleneck() < bestTime) {
                 bestTime = t.bottleneck();
-                best = split;
-                bestName = name;
+                best = plan;
             }
         }
         TextTable table = new TextTable("scheduler", ">bottleneck ms", ">inferences/s", ">vs compiler", "status", ">seconds");
         rows.forEach(table::row);
         w.println();
         w.print(table.render());
-        StageTimes t = EdgeTpuEvaluator.evaluate(g, p, best);
+        w.println();
+        w.println("stages of the best split (" + best.scheduler() + "):");
+        printStages(w, problem, best.stages());
+        if (out != null) {
+            EdgeTpuPlanWriter.write(out, problem, best);
+            w.println("plan written to " + out);
+        }
+    }
+
+    /** One row per stage: its nodes, compute, streaming, transfers, total and parameters. */
+    static void printStages(PrintWriter w, EdgeTpuProblem problem, int[] split) {
+        var p = problem.pipeline();
+        StageTimes t = EdgeTpuEvaluator.evaluate(problem.graph(), p, split);
         TextTable stagesTable = new TextTable(">stage", ">nodes", ">compute ms", ">streaming ms", ">transfers ms", ">total ms",
                 ">parameters");
         for (int k = 0; k < p.stages(); k++) {
             final int stage = k;
-            long count = java.util.Arrays.stream(best).filter(s -> s == stage).count();
+            long count = java.util.Arrays.stream(split).filter(s -> s == stage).count();
             stagesTable.row(k, count, TextTable.num(t.compute()[k]), TextTable.num(t.streaming()[k]),
                     TextTable.num(t.transfer()[k]), TextTable.num(t.total(k)), TextTable.bytes(t.params()[k]));
         }
-        w.println();
-        w.println("stages of the best split (" + bestName + "):");
         w.print(stagesTable.render());
-        if (out != null) {
-            EdgeTpuPlanWriter.write(out, problem, bestName, best);
-            w.println("plan written to " + out);
+    }
+
+    /** What the table says of a plan: optimal, its gap to a proven bound, or the scheduler's note. */
+    static String status(EdgeTpuPlan plan) {
+        if (plan.status() == PlanStatus.OPTIMAL) {
+            return "optimal";
         }
+        return Double.isNaN(plan.lowerBound()) ? plan.note() : "gap " + TextTable.percent(plan.gap());
     }
 }

@@ -1,10 +1,30 @@
 package org.pipeplan.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pipeplan.cli.options.ClusterSettings;
+import org.pipeplan.cli.options.ProblemOptions;
+import org.pipeplan.cli.output.ClusterPlanPrinter;
+import org.pipeplan.cli.output.PlanPrinter;
+import org.pipeplan.cli.output.TextTable;
+import org.pipeplan.cluster.ClusterPlan;
+import org.pipeplan.cluster.ClusterProblem;
+import org.pipeplan.cluster.format.ClusterPlanReader;
+import org.pipeplan.cluster.format.ClusterPlanWriter;
+import org.pipeplan.device.DeviceType;
+import org.pipeplan.edgetpu.EdgeTpuPlan;
+import org.pipeplan.edgetpu.EdgeTpuProblem;
+import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
+import org.pipeplan.edgetpu.evaluate.StageTimes;
+import org.pipeplan.edgetpu.format.EdgeTpuPlanReader;
+import org.pipeplan.edgetpu.format.EdgeTpuPlanWriter;
 import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.io.InputException;
+import org.pipeplan.io.JsonFields;
 import org.pipeplan.placement.Placement;
 import org.pipeplan.placement.evaluate.PlanEvaluation;
 import org.pipeplan.placement.format.PlanFileReader;
@@ -20,7 +40,10 @@ import picocli.CommandLine.Spec;
             "Prints per-device load, max-load, memory, feasibility and contiguity. PLAN is a pipeplan plan or a "
                 + "split in the reference format (fpgas/cpus node lists, as the human-expert splits); nodes it "
                 + "leaves out follow their colocation class, so an inference split also places the training graph. "
-                + "Exits with 3 when the split breaks a hard constraint."})
+                + "A cluster plan (format pipeplan-parallel-plan, from plan -s parallel|pipeline-gpus|dqn) is evaluated "
+                + "and simulated on the cluster the cluster options describe; an Edge TPU split (format "
+                + "pipeplan-edgetpu-plan) on a chain of as many Edge TPUs as it has stages, unless --devices says "
+                + "otherwise (docs/plan-format.md). Exits with 3 when the split breaks a hard constraint."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
@@ -28,6 +51,9 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Mixin
     ProblemOptions problemOptions;
+
+    @Mixin
+    ClusterSettings cluster;
 
     @Option(names = {"-p", "--plan"}, required = true, paramLabel = "PLAN.json", description = "The split to evaluate.")
     Path planFile;
@@ -38,6 +64,14 @@ final class EvaluateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
+        JsonNode root = JsonFields.parse(planFile);
+        String format = root.path("format").asText("");
+        if (format.equals(ClusterPlanWriter.FORMAT)) {
+            return evaluateCluster(w);
+        }
+        if (format.equals(EdgeTpuPlanWriter.FORMAT)) {
+            return evaluateEdgeTpu(w);
+        }
         PlacementProblem problem = problemOptions.load();
         Placement placement = PlanFileReader.read(planFile, problem);
         PlanEvaluation evaluation = PlanEvaluation.of(problem, placement);
@@ -53,5 +87,45 @@ final class EvaluateCommand implements Callable<Integer> {
             PlanPrinter.printNodes(w, problem, placement);
         }
         return evaluation.feasible() ? 0 : PipeplanCommand.EXIT_INFEASIBLE;
+    }
+
+    /** A cluster plan, re-evaluated and simulated on the cluster of the options. */
+    private int evaluateCluster(PrintWriter w) {
+        ClusterProblem problem = cluster.problem(problemOptions.load(), problemOptions);
+        ClusterPlan plan = ClusterPlanReader.read(planFile, problem);
+        return ClusterPlanPrinter.print(w, problem, plan, null) ? 0 : PipeplanCommand.EXIT_INFEASIBLE;
+    }
+
+    /** An Edge TPU split, re-evaluated stage by stage. */
+    private int evaluateEdgeTpu(PrintWriter w) {
+        problemOptions.defaultDevices("edge-tpu:" + EdgeTpuPlanReader.stagesOf(planFile));
+        problemOptions.defaultTopology("chain");
+        List<DeviceType> types = problemOptions.deviceSpec().types();
+        if (types.size() != 1) {
+            throw new InputException("command line", "an Edge TPU pipeline needs devices of one type, got " + types.size());
+        }
+        EdgeTpuProblem problem = EdgeTpuProblem.of(problemOptions.load(), types.get(0));
+        EdgeTpuPlan plan = EdgeTpuPlanReader.read(planFile, problem);
+        StageTimes times;
+        try {
+            times = EdgeTpuEvaluator.evaluate(problem.graph(), problem.pipeline(), plan.stages());
+        } catch (IllegalArgumentException e) {
+            w.println("plan " + planFile + " (" + plan.scheduler() + "): not a valid split");
+            w.println("PROBLEM: " + e.getMessage());
+            return PipeplanCommand.EXIT_INFEASIBLE;
+        }
+        var g = problem.graph();
+        w.printf(Locale.ROOT, "%s: %d nodes, %d edges, %.2f MiB of parameters; %d Edge TPU stages (%.2f MiB cache each)%n",
+                g.name(), g.size(), g.edgeCount(), g.totalParamBytes() / (1 << 20), problem.pipeline().stages(),
+                problem.pipeline().cacheBytes() / (1 << 20));
+        w.println("plan " + planFile + " (" + plan.scheduler() + "): bottleneck " + TextTable.num(times.bottleneck())
+                + " ms, " + TextTable.num(1000 * times.throughput(), 6) + " inferences/s");
+        if (Double.isFinite(plan.value()) && Math.abs(plan.value() - times.bottleneck()) > 1e-9 * Math.max(1, times.bottleneck())) {
+            w.println("WARNING: the plan's bottleneck " + TextTable.num(plan.value()) + " differs from the evaluator's "
+                    + TextTable.num(times.bottleneck()));
+        }
+        w.println();
+        EdgeTpuCommand.printStages(w, problem, plan.stages());
+        return 0;
     }
 }

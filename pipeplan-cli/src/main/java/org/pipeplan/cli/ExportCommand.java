@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pipeplan.cli.options.ProblemOptions;
 import org.pipeplan.onnx.export.ModuleSplit;
+import org.pipeplan.onnx.export.ModuleSplitWriter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,7 +39,7 @@ final class ExportCommand implements Callable<Integer> {
         StagedModel staged = StagedModel.load(problemOptions, planFile, 1, false);
         ModuleSplit split = ModuleSplit.of(staged.nodeNames(), staged.stageOfNode());
         switch (format.toLowerCase(Locale.ROOT)) {
-            case "json" -> w.print(ModuleExports.json(staged.model().name(), split));
+            case "json" -> w.print(ModuleSplitWriter.json(staged.model().name(), split));
             case "torch" -> w.print(split.torchSnippet());
             case "deepspeed" -> {
                 w.println("# stage s runs layers parts[s] .. parts[s+1]-1 of this list");

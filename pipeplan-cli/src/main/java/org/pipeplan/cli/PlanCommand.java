@@ -2,8 +2,25 @@ package org.pipeplan.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.pipeplan.cli.options.ClusterSettings;
+import org.pipeplan.cli.options.PlannerNames;
+import org.pipeplan.cli.options.ProblemOptions;
+import org.pipeplan.cli.options.SolverSettings;
+import org.pipeplan.cli.output.ClusterPlanPrinter;
+import org.pipeplan.cli.output.PlanPrinter;
+import org.pipeplan.cli.output.TerminalProgress;
+import org.pipeplan.cli.output.TextTable;
+import org.pipeplan.cluster.ClusterOptions;
+import org.pipeplan.cluster.ClusterPlan;
+import org.pipeplan.cluster.ClusterPlanner;
+import org.pipeplan.cluster.ClusterPlanners;
+import org.pipeplan.cluster.ClusterProblem;
+import org.pipeplan.edgetpu.EdgeTpuOptions;
+import org.pipeplan.edgetpu.EdgeTpuSchedulers;
 import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.io.InputException;
 import org.pipeplan.placement.Objective;
 import org.pipeplan.placement.PlacementSolver;
 import org.pipeplan.placement.PlacementSolvers;
@@ -36,17 +53,18 @@ final class PlanCommand implements Callable<Integer> {
     SolverSettings settings;
 
     @Mixin
-    ClusterOptions cluster;
+    ClusterSettings cluster;
 
     @Option(names = "--episodes", paramLabel = "N", defaultValue = "2000",
             description = "dqn: episodes (plans built) at most; --time-limit also stops it (default: ${DEFAULT-VALUE}).")
     int episodes;
 
-    @Option(names = {"-s", "--solver"}, defaultValue = "dp", completionCandidates = SolverNames.class,
-            description = "Solver: ${COMPLETION-CANDIDATES}; learned (the learned Edge TPU scheduler, for an ONNX model on "
-                    + "--devices edge-tpu:N); or, on a GPU cluster made of the accelerators (docs/parallel.md): dqn (the "
-                    + "DQN plan search), parallel (the exact DP over stages, replicas and split degrees), pipeline-gpus (the "
-                    + "exact DP over plain pipelines) (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-s", "--solver"}, defaultValue = "dp", completionCandidates = PlannerNames.class,
+            description = "Solver: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The placement solvers place the "
+                    + "graph on its devices; the cluster planners (parallel: the exact DP over stages, replicas and split "
+                    + "degrees; pipeline-gpus: the exact DP over plain pipelines; dqn: the DQN plan search) plan for a GPU "
+                    + "cluster made of the accelerators (docs/parallel.md); the Edge TPU schedulers (compiler, order, exact, "
+                    + "learned) split an ONNX model over --devices edge-tpu:N beside the compiler's split (docs/edgetpu.md).")
     String solver;
 
     @Option(names = {"-o", "--out"}, paramLabel = "PLAN.json", description = "Write the plan here (docs/plan-format.md).")
@@ -61,14 +79,21 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
-        if (solver.equals("learned")) {
+        if (PlacementSolvers.contains(solver)) {
+            return planPlacement(w, PlacementSolvers.byName(solver));
+        }
+        if (ClusterPlanners.contains(solver)) {
+            return planCluster(w, ClusterPlanners.byName(solver));
+        }
+        if (EdgeTpuSchedulers.contains(solver)) {
             return planEdgeTpu(w);
         }
-        if (ParallelPlanning.SOLVERS.contains(solver)) {
-            return planCluster(w);
-        }
+        throw PlannerNames.unknown(solver);
+    }
+
+    /** Places the graph on its devices. */
+    private int planPlacement(PrintWriter w, PlacementSolver chosen) {
         PlacementProblem problem = problemOptions.load();
-        PlacementSolver chosen = PlacementSolvers.byName(solver);
         Objective objective = settings.objective();
         if (!chosen.objectives().contains(objective)) {
             throw new IllegalArgumentException("solver " + solver + " does not minimise " + objective.label()
@@ -98,25 +123,25 @@ final class PlanCommand implements Callable<Integer> {
     }
 
     /** Plans for a GPU cluster: pipeline stages, replication and operator splitting. */
-    private int planCluster(PrintWriter w) {
+    private int planCluster(PrintWriter w, ClusterPlanner planner) {
         if (episodes < 1) {
-            throw new org.pipeplan.io.InputException("command line", "--episodes must be >= 1, got " + episodes);
+            throw new InputException("command line", "--episodes must be >= 1, got " + episodes);
         }
-        var problem = cluster.problem(problemOptions.load(), problemOptions);
-        var dqn = org.pipeplan.cluster.dqn.DqnSettings.defaults().withEpisodes(episodes).withTimeLimit(settings.timeLimit)
-                .withSeed(settings.seed);
-        var plan = ParallelPlanning.solve(problem, solver, dqn, TerminalProgress.forTerminal(quiet), Interrupts.signal());
-        return ParallelPlanning.print(w, problem, plan, out);
+        ClusterProblem problem = cluster.problem(problemOptions.load(), problemOptions);
+        ClusterOptions options = new ClusterOptions(settings.run(TerminalProgress.forTerminal(quiet)), episodes);
+        ClusterPlan plan = planner.solve(problem, options);
+        return ClusterPlanPrinter.print(w, problem, plan, out) ? 0 : PipeplanCommand.EXIT_INFEASIBLE;
     }
 
-    /** The learned scheduler splits an ONNX model over a chain of Edge TPUs (see the edgetpu command). */
+    /** An Edge TPU scheduler splits an ONNX model over a chain of Edge TPUs, beside the compiler (see the edgetpu command). */
     private int planEdgeTpu(PrintWriter w) {
-        if (!problemOptions.file.toString().endsWith(".onnx") || problemOptions.devices == null) {
-            throw new org.pipeplan.io.InputException("command line", "--solver learned splits an ONNX model over Edge TPUs: "
+        if (!problemOptions.isOnnx() || !problemOptions.hasDevices()) {
+            throw new InputException("command line", "--solver " + solver + " splits an ONNX model over Edge TPUs: "
                     + "give an .onnx model and --devices edge-tpu:N");
         }
-        EdgeTpuCommand.run(w, problemOptions, java.util.List.of("compiler", "learned"),
-                settings.options(TerminalProgress.forTerminal(quiet)), null, out);
+        List<String> schedulers = solver.equals("compiler") ? List.of("compiler") : List.of("compiler", solver);
+        EdgeTpuCommand.run(w, problemOptions, schedulers, new EdgeTpuOptions(settings.run(TerminalProgress.forTerminal(quiet)),
+                null), out);
         return 0;
     }
 }

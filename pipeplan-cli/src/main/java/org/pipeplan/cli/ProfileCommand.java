@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.pipeplan.cli.output.TerminalProgress;
+import org.pipeplan.cli.output.TextTable;
 import org.pipeplan.io.InputException;
 import org.pipeplan.onnx.model.OnnxModel;
 import org.pipeplan.onnx.model.OnnxModelReader;

@@ -9,6 +9,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.pipeplan.cli.options.PlanSource;
+import org.pipeplan.cli.options.ProblemOptions;
+import org.pipeplan.cli.options.SimulationSettings;
+import org.pipeplan.cli.options.SolverSettings;
+import org.pipeplan.cli.output.TerminalProgress;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.placement.PlacementOptions;
 import org.pipeplan.placement.PlacementSolvers;
@@ -63,7 +68,7 @@ final class ReportCommand implements Callable<Integer> {
     Path pngFolder;
 
     @Option(names = "--compare", split = ",", paramLabel = "NAME",
-            description = "PlacementSolvers and baselines for the comparison table, or none (default: dp, linear, pipedream, single, local-search).")
+            description = "Solvers and baselines for the comparison table, or none (default: dp, linear, pipedream, single, local-search).")
     List<String> compare;
 
     @Option(names = "--run", paramLabel = "RUN.json", description = "Measurements of the plan from pipeplan run --out.")

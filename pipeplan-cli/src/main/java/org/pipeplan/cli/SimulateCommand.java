@@ -2,6 +2,12 @@ package org.pipeplan.cli;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import org.pipeplan.cli.options.PlanSource;
+import org.pipeplan.cli.options.ProblemOptions;
+import org.pipeplan.cli.options.SimulationSettings;
+import org.pipeplan.cli.options.SolverSettings;
+import org.pipeplan.cli.output.PlanPrinter;
+import org.pipeplan.cli.output.TextTable;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.placement.Plan;
 import org.pipeplan.placement.evaluate.PlanEvaluation;

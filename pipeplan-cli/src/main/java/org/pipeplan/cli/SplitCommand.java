@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.pipeplan.cli.options.ProblemOptions;
+import org.pipeplan.cli.output.TextTable;
 import org.pipeplan.onnx.export.ModuleSplit;
+import org.pipeplan.onnx.export.ModuleSplitWriter;
 import org.pipeplan.onnx.runtime.OrtSessions;
 import org.pipeplan.onnx.runtime.RandomInputs;
 import org.pipeplan.onnx.runtime.StageChain;
@@ -54,7 +57,7 @@ final class SplitCommand implements Callable<Integer> {
         List<StageModel> stages = staged.stages();
         StageFiles.write(out, staged.model().name(), staged.modelInputs(), staged.modelOutputs(), stages);
         ModuleSplit modules = ModuleSplit.of(staged.nodeNames(), staged.stageOfNode());
-        ModuleExports.write(out, staged.model().name(), modules);
+        ModuleSplitWriter.write(out, staged.model().name(), modules);
 
         w.println(staged.model().name() + ": " + stages.size() + " stages written to " + out);
         if (staged.weights().randomTensors() > 0) {
@@ -69,7 +72,7 @@ final class SplitCommand implements Callable<Integer> {
         w.println();
         w.print(t.render());
         w.println();
-        ModuleExports.print(w, modules);
+        printModules(w, modules);
         if (check) {
             return check(w, staged) ? 0 : PipeplanCommand.EXIT_CHECK_FAILED;
         }
@@ -112,6 +115,18 @@ final class SplitCommand implements Callable<Integer> {
             return same;
         } finally {
             inputs.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** What the module split says about the plan, on the console. */
+    private static void printModules(PrintWriter w, ModuleSplit split) {
+        w.println("modules: " + split.layers().size() + " layers; " + (split.exact() ? "the split points reproduce the plan exactly"
+                : split.misplacedNodes() + " nodes move to another stage at layer granularity"));
+        w.println("torch.distributed.pipelining split_spec: " + split.torchSplitSpec().keySet() + " (SplitPoint.BEGINNING)");
+        w.println("DeepSpeed-style parts (layer boundaries): " + split.deepspeedParts());
+        split.notes().stream().limit(5).forEach(n -> w.println("note: " + n));
+        if (split.notes().size() > 5) {
+            w.println("note: ... " + (split.notes().size() - 5) + " more in modules.json");
         }
     }
 }

@@ -2,6 +2,7 @@ package org.pipeplan.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.pipeplan.cli.options.ProblemOptions;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.onnx.model.ModelWeights;
 import org.pipeplan.onnx.model.OnnxModel;

@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.pipeplan.cli.output.TerminalProgress;
+import org.pipeplan.cli.output.TextTable;
 import org.pipeplan.edgetpu.learned.SchedulerTrainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

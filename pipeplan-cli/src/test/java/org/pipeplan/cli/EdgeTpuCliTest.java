@@ -32,6 +32,34 @@ class EdgeTpuCliTest {
     }
 
     @Test
+    void evaluateReChecksASavedSplit() {
+        Path model = TinyModels.write(dir, "tiny.onnx", TinyModels.Weights.INLINE);
+        Path plan = dir.resolve("split.json");
+        Cli.Run r = Cli.run("edgetpu", model.toString(), "--stages", "3", "-q", "--solver", "compiler,order", "-o", plan.toString());
+        assertEquals(0, r.code(), r.err());
+        Cli.Run e = Cli.run("evaluate", model.toString(), "--plan", plan.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("3 Edge TPU stages"), e.out());
+        // the best split's stage table is printed again, row for row
+        String table = r.out().substring(r.out().indexOf("stages of the best split"));
+        String firstRow = table.lines().filter(l -> l.trim().startsWith("0 ")).findFirst().orElseThrow();
+        assertTrue(e.out().contains(firstRow), r.out() + e.out());
+        assertTrue(!e.out().contains("WARNING"), e.out());
+    }
+
+    @Test
+    void planRunsAnyEdgeTpuSchedulerBesideTheCompiler() {
+        Path model = TinyModels.write(dir, "tiny.onnx", TinyModels.Weights.INLINE);
+        Cli.Run r = Cli.run("plan", model.toString(), "-s", "order", "--devices", "edge-tpu:2", "-q");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("compiler ")), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("order ")), r.out());
+        Cli.assertCleanError(Cli.run("plan", model.toString(), "-s", "magic"), PipeplanCommand.EXIT_INPUT,
+                "unknown solver 'magic'; known solvers: dp, linear, pipedream, single, local-search, greedy-latency, ip, ip-contig, "
+                        + "latency; cluster planners: parallel, pipeline-gpus, dqn; Edge TPU schedulers: compiler, order, exact, learned");
+    }
+
+    @Test
     void planWithTheLearnedSolverNeedsEdgeTpus() {
         Path model = TinyModels.write(dir, "tiny.onnx", TinyModels.Weights.INLINE);
         Cli.Run r = Cli.run("plan", model.toString(), "-s", "learned", "--devices", "edge-tpu:3", "-q");

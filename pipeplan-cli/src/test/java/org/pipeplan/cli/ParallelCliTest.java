@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pipeplan.cluster.format.ClusterPlanWriter;
 
 class ParallelCliTest {
 
@@ -28,7 +29,7 @@ class ParallelCliTest {
         assertTrue(r.out().contains("solver dqn:") && r.out().contains("simulated (1f1b)"), r.out());
         assertTrue(!r.out().contains("WARNING"), r.out());
         JsonNode plan = new ObjectMapper().readTree(out.toFile());
-        assertEquals(ParallelPlanning.FORMAT, plan.get("format").asText());
+        assertEquals(ClusterPlanWriter.FORMAT, plan.get("format").asText());
         int gpus = 0;
         int nodes = 0;
         for (JsonNode s : plan.get("stages")) {
@@ -48,6 +49,21 @@ class ParallelCliTest {
         assertTrue(exact.out().contains("optimal for its plan space"), exact.out());
         Cli.Run pipeline = Cli.run("plan", example("bert24_inference.json"), "-k", "16", "-s", "pipeline-gpus");
         assertEquals(0, pipeline.code(), pipeline.err());
+    }
+
+    @Test
+    void evaluateReChecksASavedClusterPlan() {
+        Path out = dir.resolve("cluster.json");
+        Cli.Run plan = Cli.run("plan", example("bert24_training.json"), "-k", "8", "-s", "parallel", "-o", out.toString());
+        assertEquals(0, plan.code(), plan.err());
+        Cli.Run again = Cli.run("evaluate", example("bert24_training.json"), "-k", "8", "--plan", out.toString());
+        assertEquals(0, again.code(), again.err());
+        String perSample = plan.out().lines().filter(l -> l.startsWith("solver ")).findFirst().orElseThrow()
+                .replaceAll(" ms per sample.*", "");
+        assertTrue(again.out().contains(perSample + " ms per sample"), plan.out() + again.out());
+        assertTrue(again.out().contains("simulated (1f1b)"), again.out());
+        Cli.assertCleanError(Cli.run("evaluate", example("bert24_training.json"), "-k", "4", "--plan", out.toString()), 1,
+                "the plan is for 8 GPUs, the cluster has 4");
     }
 
     @Test

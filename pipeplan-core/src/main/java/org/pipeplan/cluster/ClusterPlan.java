@@ -1,6 +1,8 @@
 package org.pipeplan.cluster;
 
 import java.util.List;
+import java.util.Objects;
+import org.pipeplan.planner.PlanStatus;
 
 /**
  * A plan for a GPU cluster: pipeline stages in order, each replicated and split.
@@ -8,15 +10,33 @@ import java.util.List;
  * @param stages        in pipeline order
  * @param timePerSample the solver's value: the slowest stage's time per sample, ms
  * @param solver        who made it
- * @param optimal       proven optimal within the solver's plan space (the note names it)
+ * @param status        OPTIMAL when proven optimal within the solver's plan space (the note names it),
+ *                      FEASIBLE for a plan without that proof, INFEASIBLE when there are no stages
+ *                      (nothing fits; the note says why)
  * @param seconds       search time
  * @param note          how the search went (episodes, candidates), may be empty
  */
-public record ClusterPlan(List<ClusterStage> stages, double timePerSample, String solver, boolean optimal,
-                           double seconds, String note) {
+public record ClusterPlan(List<ClusterStage> stages, double timePerSample, String solver, PlanStatus status,
+                          double seconds, String note) {
 
     public ClusterPlan {
         stages = List.copyOf(stages);
+        Objects.requireNonNull(status, "status");
+    }
+
+    /** No plan: nothing fits; the note says why. */
+    public static ClusterPlan none(String solver, double seconds, String note) {
+        return new ClusterPlan(List.of(), Double.POSITIVE_INFINITY, solver, PlanStatus.INFEASIBLE, seconds, note);
+    }
+
+    /** Proven optimal within the solver's plan space. */
+    public boolean optimal() {
+        return status == PlanStatus.OPTIMAL;
+    }
+
+    /** The same plan with another note. */
+    public ClusterPlan withNote(String value) {
+        return new ClusterPlan(stages, timePerSample, solver, status, seconds, value);
     }
 
     public int gpusUsed() {

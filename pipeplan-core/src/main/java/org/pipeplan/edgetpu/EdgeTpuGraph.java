@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import org.pipeplan.generate.SyntheticDag;
 
 /**
  * A DNN graph as an Edge-TPU pipeline sees it: per node its compute time on one Edge TPU, the
@@ -60,6 +61,11 @@ public final class EdgeTpuGraph {
         }
         this.successors = succ.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
         this.predecessors = pred.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
+    }
+
+    /** The Edge TPU view of a generated graph (times on the generator's device type). */
+    public static EdgeTpuGraph of(SyntheticDag dag) {
+        return new EdgeTpuGraph(dag.name(), dag.nodeNames(), dag.compute(), dag.paramBytes(), dag.outputBytes(), dag.edges());
     }
 
     public String name() {

@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Random;
 import org.pipeplan.device.DeviceType;
 import org.pipeplan.device.Roofline;
-import org.pipeplan.edgetpu.EdgeTpuGraph;
 import org.pipeplan.io.DeviceFileReader;
 
 /**
- * Random DAGs that look like DNN graphs, for training and testing the learned scheduler. A graph
+ * Random DAGs that look like DNN graphs, for training and testing the learned Edge TPU scheduler
+ * and for large placement problems ({@link SyntheticProblems}). A graph
  * is a sequence of blocks, drawn with fixed odds:
  * <ul>
  *   <li>a chain of operators (convolution, activation, normalisation...);</li>
@@ -20,17 +20,18 @@ import org.pipeplan.io.DeviceFileReader;
  *       softmax between, an output projection and a residual add.</li>
  * </ul>
  * Every operator's FLOPs, parameter bytes and output bytes are drawn from the real models'
- * operators of its kind ({@link OpSamples}); its time is the roofline time on the catalog's
- * Edge TPU. The same seed gives the same graph.
+ * operators of its kind ({@link OpSamples}); its time is the roofline time on the generator's
+ * device type (the catalog's Edge TPU by default). The same seed gives the same graph.
  */
 public final class SyntheticDagGenerator {
 
     private final OpSamples samples;
-    private final DeviceType tpu;
+    private final DeviceType device;
 
-    public SyntheticDagGenerator(OpSamples samples, DeviceType tpu) {
+    /** Operators drawn from {@code samples}, timed on {@code device}. */
+    public SyntheticDagGenerator(OpSamples samples, DeviceType device) {
         this.samples = samples;
-        this.tpu = tpu;
+        this.device = device;
     }
 
     /** With the bundled samples and the catalog's edge-tpu. */
@@ -39,7 +40,7 @@ public final class SyntheticDagGenerator {
     }
 
     /** A graph of about {@code nodes} operators (never fewer). */
-    public EdgeTpuGraph generate(long seed, int nodes) {
+    public SyntheticDag generate(long seed, int nodes) {
         if (nodes < 2) {
             throw new IllegalArgumentException("a synthetic graph needs at least 2 nodes, got " + nodes);
         }
@@ -78,7 +79,7 @@ public final class SyntheticDagGenerator {
         int add(OpSamples.Kind kind, int... inputs) {
             long[] op = samples.draw(kind, random);
             double bytes = op[1] + 2.0 * op[2];
-            double ms = 1000 * Roofline.computeTime(tpu, op[0], bytes);
+            double ms = 1000 * Roofline.computeTime(device, op[0], bytes);
             int id = nodes.size();
             nodes.add(new double[] {ms, op[1], op[2]});
             names.add(kind.name().toLowerCase(java.util.Locale.ROOT) + id);
@@ -136,7 +137,7 @@ public final class SyntheticDagGenerator {
             return add(OpSamples.Kind.LIGHT, sum);
         }
 
-        EdgeTpuGraph build(String name) {
+        SyntheticDag build(String name) {
             int n = nodes.size();
             double[] compute = new double[n];
             double[] params = new double[n];
@@ -146,7 +147,7 @@ public final class SyntheticDagGenerator {
                 params[i] = nodes.get(i)[1];
                 output[i] = nodes.get(i)[2];
             }
-            return new EdgeTpuGraph(name, names, compute, params, output, edges);
+            return new SyntheticDag(name, names, compute, params, output, edges);
         }
     }
 }

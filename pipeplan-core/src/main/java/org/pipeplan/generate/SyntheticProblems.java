@@ -7,7 +7,6 @@ import org.pipeplan.device.DeviceSet;
 import org.pipeplan.device.DeviceType;
 import org.pipeplan.device.Roofline;
 import org.pipeplan.device.Topology;
-import org.pipeplan.edgetpu.EdgeTpuGraph;
 import org.pipeplan.graph.Edge;
 import org.pipeplan.graph.Operator;
 import org.pipeplan.graph.OperatorGraph;
@@ -35,22 +34,27 @@ public final class SyntheticProblems {
     public static PlacementProblem generate(long seed, int operators, int accelerators, DeviceType gpu, DeviceType cpu) {
         OpSamples samples = OpSamples.bundled();
         // the generator draws the same operators for the same seed whatever the device: time them on each
-        EdgeTpuGraph onGpu = new SyntheticDagGenerator(samples, gpu).generate(seed, operators);
-        EdgeTpuGraph onCpu = new SyntheticDagGenerator(samples, cpu).generate(seed, operators);
+        SyntheticDag onGpu = new SyntheticDagGenerator(samples, gpu).generate(seed, operators);
+        double[] gpuTime = onGpu.compute();
+        double[] cpuTime = new SyntheticDagGenerator(samples, cpu).generate(seed, operators).compute();
+        double[] params = onGpu.paramBytes();
+        double[] output = onGpu.outputBytes();
+        List<String> names = onGpu.nodeNames();
+        int[][] successors = onGpu.successors();
         int n = onGpu.size();
         List<Operator> ops = new ArrayList<>(n);
         for (int v = 0; v < n; v++) {
-            double transfer = 1000 * Roofline.transferTime(gpu, onGpu.outputBytes(v), Topology.HOST);
-            ops.add(Operator.builder(v).name(onGpu.nodeName(v))
-                    .computeTime(DeviceKind.ACCELERATOR, onGpu.compute(v))
-                    .computeTime(DeviceKind.CPU, onCpu.compute(v))
+            double transfer = 1000 * Roofline.transferTime(gpu, output[v], Topology.HOST);
+            ops.add(Operator.builder(v).name(names.get(v))
+                    .computeTime(DeviceKind.ACCELERATOR, gpuTime[v])
+                    .computeTime(DeviceKind.CPU, cpuTime[v])
                     .transferTime(DeviceKind.ACCELERATOR, transfer)
-                    .memoryBytes(onGpu.paramBytes(v)).outputBytes(onGpu.outputBytes(v)).build());
+                    .memoryBytes(params[v]).outputBytes(output[v]).build());
         }
-        List<Edge> edges = new ArrayList<>(onGpu.edgeCount());
+        List<Edge> edges = new ArrayList<>();
         for (int v = 0; v < n; v++) {
-            for (int w : onGpu.successors(v)) {
-                edges.add(new Edge(v, w, ops.get(v).transferTime(DeviceKind.ACCELERATOR), onGpu.outputBytes(v)));
+            for (int w : successors[v]) {
+                edges.add(new Edge(v, w, ops.get(v).transferTime(DeviceKind.ACCELERATOR), output[v]));
             }
         }
         return new PlacementProblem("synthetic-" + seed + "-" + n, OperatorGraph.of(ops, edges),

@@ -2,19 +2,15 @@ package org.pipeplan.placement;
 
 import java.util.Set;
 import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.planner.Planner;
 import org.pipeplan.planner.UnsupportedProblemException;
 
 /**
  * One placement algorithm. Implementations are stateless and found by name through
- * {@link PlacementSolvers} (and {@link java.util.ServiceLoader}, so other modules can add their own).
+ * {@link PlacementSolvers} (and {@link java.util.ServiceLoader}, so other modules can add their own:
+ * one class, and its name in {@code META-INF/services/org.pipeplan.placement.PlacementSolver}).
  */
-public interface PlacementSolver {
-
-    /** The name used on the command line ("dp", "pipedream"...). */
-    String name();
-
-    /** One line for --help and tables. */
-    String description();
+public interface PlacementSolver extends Planner {
 
     /** The objectives this solver minimises; {@link PlacementOptions#objective()} picks one of them. */
     default Set<Objective> objectives() {

@@ -1,41 +1,38 @@
 package org.pipeplan.placement;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
+import org.pipeplan.planner.PlannerRegistry;
 
-/** Finds solvers by name among those registered with {@link ServiceLoader}. */
+/** The placement solvers registered with {@link java.util.ServiceLoader}, by name. */
 public final class PlacementSolvers {
+
+    private static final PlannerRegistry<PlacementSolver> REGISTRY = new PlannerRegistry<>(PlacementSolver.class, "solver");
 
     private PlacementSolvers() {
     }
 
     /** Every registered solver, by name, in registration order. */
     public static Map<String, PlacementSolver> all() {
-        Map<String, PlacementSolver> byName = new LinkedHashMap<>();
-        for (PlacementSolver s : ServiceLoader.load(PlacementSolver.class)) {
-            byName.putIfAbsent(s.name(), s);
-        }
-        return byName;
+        return REGISTRY.all();
     }
 
     public static List<String> names() {
-        return new ArrayList<>(all().keySet());
+        return REGISTRY.names();
     }
 
     /** Names of the solvers that minimise an objective. */
-    public static List<String> supporting(org.pipeplan.placement.Objective objective) {
+    public static List<String> supporting(Objective objective) {
         return all().values().stream().filter(s -> s.objectives().contains(objective)).map(PlacementSolver::name).toList();
+    }
+
+    /** Whether a solver of this name is registered. */
+    public static boolean contains(String name) {
+        return REGISTRY.find(name).isPresent();
     }
 
     /** The solver of this name; the exception lists the known names. */
     public static PlacementSolver byName(String name) {
-        PlacementSolver s = all().get(name);
-        if (s == null) {
-            throw new IllegalArgumentException("unknown solver '" + name + "'; known solvers: " + String.join(", ", names()));
-        }
-        return s;
+        return REGISTRY.byName(name);
     }
 }

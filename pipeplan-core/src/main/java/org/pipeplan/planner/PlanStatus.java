@@ -1,6 +1,6 @@
 package org.pipeplan.planner;
 
-/** What a solver can say about the plan it returns. */
+/** What a planner of any family can say about the plan it returns. */
 public enum PlanStatus {
     /** Proven optimal within the solver's plan space (its lower bound equals the objective). */
     OPTIMAL,

@@ -2,11 +2,10 @@ package org.pipeplan.planner;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.pipeplan.placement.PlacementSolvers;
 
 /**
  * A request from outside (Ctrl-C, a caller giving up) that running solvers stop and return the
- * best plan found so far. PlacementSolvers poll it through {@link Deadline#expired()} or register an action
+ * best plan found so far. Solvers poll it through {@link Deadline#expired()} or register an action
  * (such as stopping a native search) with {@link #onStop}.
  */
 public final class StopSignal {

@@ -1,7 +1,6 @@
 package org.pipeplan.units;
 
 import org.pipeplan.device.DeviceKind;
-import org.pipeplan.placement.ideal.BoundaryRefinement;
 
 /**
  * Coarsens a unit graph that is too big for the ideal DP: consecutive units of one stack
@@ -16,8 +15,8 @@ import org.pipeplan.placement.ideal.BoundaryRefinement;
  * accelerator's memory.
  *
  * <p>What it costs: every stage boundary of the coarse optimum is at most one block away from a
- * boundary of the fine optimum; {@link BoundaryRefinement} then moves single fine units across the
- * boundaries.
+ * boundary of the fine optimum; the DP solver's boundary refinement then moves single fine units
+ * across the boundaries.
  */
 public final class Coarsening {
 
@@ -118,10 +117,11 @@ public final class Coarsening {
      * their fine units. A block is at a boundary when its units are on several devices or one of
      * them has a neighbour on a device that {@code movable} pairs with its own (neighbouring
      * stages whose boundary may move: edges to operators pinned to a host core are everywhere and
-     * would open every block). The placement is representable on the result, whose fused blocks
-     * are still intervals of one topological order, so it is a DAG.
+     * would open every block). The placement ({@code deviceOfNode}: the device of every operator)
+     * is representable on the result, whose fused blocks are still intervals of one topological
+     * order, so it is a DAG.
      */
-    public static UnitGraph reopen(UnitGraph fine, UnitGraph coarse, org.pipeplan.placement.Placement placement,
+    public static UnitGraph reopen(UnitGraph fine, UnitGraph coarse, java.util.function.IntUnaryOperator deviceOfNode,
                                    java.util.function.BiPredicate<Integer, Integer> movable) {
         int n = fine.size();
         int[] blockOf = new int[n];
@@ -131,14 +131,14 @@ public final class Coarsening {
         for (int u = 0; u < n; u++) {
             int b = coarse.unitOf(fine.members(u)[0]);
             blockOf[u] = b;
-            int d = placement.deviceOf(fine.members(u)[0]);
+            int d = deviceOfNode.applyAsInt(fine.members(u)[0]);
             if (firstDevice[b] < 0) {
                 firstDevice[b] = d;
             } else if (firstDevice[b] != d) {
                 boundary[b] = true;
             }
             for (int w : fine.successors(u)) {
-                int other = placement.deviceOf(fine.members(w)[0]);
+                int other = deviceOfNode.applyAsInt(fine.members(w)[0]);
                 if (other != d && movable.test(d, other)) {
                     boundary[b] = true;
                     boundary[coarse.unitOf(fine.members(w)[0])] = true;

@@ -71,7 +71,7 @@ class EdgeTpuModelTest {
     void theOrderDpIsTheBestSplitOfItsOrder() {
         SyntheticDagGenerator gen = SyntheticDagGenerator.standard();
         for (int seed = 0; seed < 25; seed++) {
-            EdgeTpuGraph g = gen.generate(seed, 14);
+            EdgeTpuGraph g = EdgeTpuGraph.of(gen.generate(seed, 14));
             EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(2 + seed % 3);
             double dp = EdgeTpuEvaluator.evaluate(g, p, OrderDp.split(g, p)).bottleneck();
             double best = bestOrderSplit(g, p, new int[g.size()], 0, 0);
@@ -86,7 +86,7 @@ class EdgeTpuModelTest {
         SyntheticDagGenerator gen = SyntheticDagGenerator.standard();
         java.util.Random random = new java.util.Random(9);
         for (int seed = 0; seed < 30; seed++) {
-            EdgeTpuGraph g = gen.generate(500 + seed, 60 + seed * 5);
+            EdgeTpuGraph g = EdgeTpuGraph.of(gen.generate(500 + seed, 60 + seed * 5));
             EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(2 + seed % 6);
             int[] order = randomTopologicalOrder(g, random);
             double fast = EdgeTpuEvaluator.evaluate(g, p, OrderDp.split(g, p, order)).bottleneck();
@@ -182,8 +182,8 @@ class EdgeTpuModelTest {
     @Test
     void syntheticGraphsAreSeededDagsOfTheAskedSize() {
         SyntheticDagGenerator gen = SyntheticDagGenerator.standard();
-        EdgeTpuGraph a = gen.generate(42, 200);
-        EdgeTpuGraph b = gen.generate(42, 200);
+        EdgeTpuGraph a = EdgeTpuGraph.of(gen.generate(42, 200));
+        EdgeTpuGraph b = EdgeTpuGraph.of(gen.generate(42, 200));
         assertTrue(a.size() >= 200 && a.size() < 215, "size " + a.size());
         assertEquals(a.size(), b.size());
         for (int v = 0; v < a.size(); v++) {
@@ -198,6 +198,6 @@ class EdgeTpuModelTest {
         assertTrue(java.util.stream.IntStream.range(0, a.size()).anyMatch(v -> a.predecessorCount(v) >= 2));
         // parameters well beyond four Edge TPUs' caches, as in real models
         assertTrue(a.totalParamBytes() > 4 * 8 * (1 << 20), "params " + a.totalParamBytes());
-        assertTrue(gen.generate(43, 200).totalCompute() != a.totalCompute());
+        assertTrue(EdgeTpuGraph.of(gen.generate(43, 200)).totalCompute() != a.totalCompute());
     }
 }

@@ -85,7 +85,7 @@ public final class HtmlReport {
         figure(h, "graph", "Operator graph by device (stage)", graph.svg(), graph.caption() + " Dark edges cross devices.");
 
         if (!in.comparison().isEmpty()) {
-            h.append("<section id=\"comparison\"><h2>PlacementSolvers and baselines</h2>\n<table class=\"grid\"><tr><th>method</th>"
+            h.append("<section id=\"comparison\"><h2>Solvers and baselines</h2>\n<table class=\"grid\"><tr><th>method</th>"
                     + "<th>status</th><th>max-load</th><th>throughput</th><th>latency</th><th>lower bound</th><th>gap</th>"
                     + "<th>vs this plan</th><th>contiguous</th><th>feasible</th><th>seconds</th></tr>\n");
             for (ComparisonRow r : in.comparison()) {

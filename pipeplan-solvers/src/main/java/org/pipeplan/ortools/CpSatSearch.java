@@ -5,11 +5,11 @@ import com.google.ortools.sat.CpSolver;
 import com.google.ortools.sat.CpSolverStatus;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.pipeplan.placement.PlacementOptions;
 import org.pipeplan.planner.Deadline;
+import org.pipeplan.planner.RunSettings;
 
 /**
- * Runs CP-SAT on a model within the options' time limit and worker count, shows the incumbent and
+ * Runs CP-SAT on a model within a deadline and on a number of workers, shows the incumbent and
  * the bound as they improve (parsed from the search log), and stops early when the stop signal is
  * raised (Ctrl-C); the solver then still holds the best solution found.
  */
@@ -52,13 +52,13 @@ public final class CpSatSearch {
      *
      * @param workers CP-SAT worker threads
      */
-    public static Result run(CpModel model, PlacementOptions options, Deadline deadline, int workers, String phase,
+    public static Result run(CpModel model, RunSettings run, Deadline deadline, int workers, String phase,
                       ModelScale scale) {
         CpSolver solver = new CpSolver();
         double limit = deadline.remainingSeconds();
         solver.getParameters()
                 .setNumWorkers(workers)
-                .setRandomSeed((int) options.seed())
+                .setRandomSeed((int) run.seed())
                 .setLogSearchProgress(true)
                 .setLogToStdout(false)
                 .setCatchSigintSignal(false) // Ctrl-C is handled by the caller through the stop signal
@@ -72,14 +72,14 @@ public final class CpSatSearch {
         applyExtraParameters(solver.getParameters());
         long start = System.nanoTime();
         double budget = Double.isFinite(limit) ? limit : -1;
-        options.progress().begin(phase, budget > 0 ? (long) Math.ceil(budget) : -1);
-        solver.setLogCallback(line -> report(line, options, scale, start));
+        run.progress().begin(phase, budget > 0 ? (long) Math.ceil(budget) : -1);
+        solver.setLogCallback(line -> report(line, run, scale, start));
         CpSolverStatus status;
         // the deadline's stop also covers presolve of a large model, where CP-SAT checks its own limit too seldom
         try (StopWatchdog watchdog = new StopWatchdog("pipeplan-cp-sat-stop", deadline::expired, solver::stopSearch)) {
             status = solver.solve(model);
         } finally {
-            options.progress().end();
+            run.progress().end();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         boolean found = status == CpSolverStatus.OPTIMAL || status == CpSolverStatus.FEASIBLE;
@@ -87,12 +87,12 @@ public final class CpSatSearch {
                 seconds);
     }
 
-    private static void report(String line, PlacementOptions options, ModelScale scale, long start) {
+    private static void report(String line, RunSettings run, ModelScale scale, long start) {
         Matcher m = PROGRESS.matcher(line);
         if (!m.find()) {
             return;
         }
-        options.progress().advance((long) ((System.nanoTime() - start) / 1e9));
+        run.progress().advance((long) ((System.nanoTime() - start) / 1e9));
         String best = m.group(3);
         String next = m.group(4);
         StringBuilder sb = new StringBuilder();
@@ -100,7 +100,7 @@ public final class CpSatSearch {
         if (!next.isEmpty()) {
             sb.append("  bound ").append(format(scale, next));
         }
-        options.progress().message(sb.toString());
+        run.progress().message(sb.toString());
     }
 
     private static String format(ModelScale scale, String units) {

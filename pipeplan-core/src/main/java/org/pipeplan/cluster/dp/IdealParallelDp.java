@@ -15,6 +15,7 @@ import org.pipeplan.cluster.StageCost;
 import org.pipeplan.cluster.StageSums;
 import org.pipeplan.cluster.StageTime;
 import org.pipeplan.graph.OperatorGraph;
+import org.pipeplan.planner.PlanStatus;
 
 /**
  * The exact planner over all ideals (in the spirit of Piper's planner): a stage is the
@@ -92,8 +93,7 @@ public final class IdealParallelDp {
         double seconds = (System.nanoTime() - start) / 1e9;
         String note = space + ", stages over all " + count + " ideals";
         if (used < 0) {
-            return new ClusterPlan(List.of(), Double.POSITIVE_INFINITY, "ideal-parallel-dp", false, seconds,
-                    "no plan fits the GPUs' memory");
+            return ClusterPlan.none("ideal-parallel-dp", seconds, "no plan fits the GPUs' memory");
         }
         List<ClusterStage> stages = table.stages(full, used, (before, after) -> {
             BitSet stage = (BitSet) ideals.get(after).clone();
@@ -101,7 +101,7 @@ public final class IdealParallelDp {
             return nodesOf(p, stage);
         });
         assert n == ideals.get(full).cardinality();
-        return new ClusterPlan(stages, table.best(used, full), "ideal-parallel-dp", true, seconds, note);
+        return new ClusterPlan(stages, table.best(used, full), "ideal-parallel-dp", PlanStatus.OPTIMAL, seconds, note);
     }
 
     /**

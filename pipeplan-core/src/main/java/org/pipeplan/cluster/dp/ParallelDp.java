@@ -8,6 +8,7 @@ import org.pipeplan.cluster.GpuCluster;
 import org.pipeplan.cluster.ParallelSpace;
 import org.pipeplan.cluster.StageCost;
 import org.pipeplan.cluster.StageTime;
+import org.pipeplan.planner.PlanStatus;
 
 /**
  * The exact planner for GPU clusters (in the spirit of PipeDream's and Piper's planners): dynamic
@@ -61,10 +62,9 @@ public final class ParallelDp {
         int used = table.bestGpus(n);
         double seconds = (System.nanoTime() - start) / 1e9;
         if (used < 0) {
-            return new ClusterPlan(List.of(), Double.POSITIVE_INFINITY, "parallel-dp", false, seconds,
-                    "no plan fits the GPUs' memory");
+            return ClusterPlan.none("parallel-dp", seconds, "no plan fits the GPUs' memory");
         }
         List<ClusterStage> stages = table.stages(n, used, p::nodes);
-        return new ClusterPlan(stages, table.best(used, n), "parallel-dp", true, seconds, space.toString());
+        return new ClusterPlan(stages, table.best(used, n), "parallel-dp", PlanStatus.OPTIMAL, seconds, space.toString());
     }
 }

@@ -94,10 +94,10 @@ public final class GreedyLatencySolver implements PlacementSolver {
         LatencyEvaluation evaluation = LatencyEvaluator.evaluate(problem, placement);
         double bound = Math.min(LatencyLowerBound.of(problem), evaluation.latency());
         boolean feasible = evaluation.feasible() && !overflow;
-        return new Plan(problem.name(), name(), Objective.LATENCY, evaluation.latency(), bound,
-                feasible ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE, placement, List.of(),
-                (System.nanoTime() - start) / 1e9, Map.of("blocks", blocks.size(), "accelerators", opened),
-                feasible ? "" : "some blocks fit on no device");
+        return Plan.builder(problem.name(), name(), Objective.LATENCY).value(evaluation.latency()).lowerBound(bound)
+                .status(feasible ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE).placement(placement).secondsSince(start)
+                .stats(Map.of("blocks", blocks.size(), "accelerators", opened))
+                .note(feasible ? "" : "some blocks fit on no device").build();
     }
 
     /**

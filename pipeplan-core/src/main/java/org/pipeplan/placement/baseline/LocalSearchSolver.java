@@ -48,7 +48,7 @@ public final class LocalSearchSolver implements PlacementSolver {
     @Override
     public Plan solve(PlacementProblem problem, PlacementOptions options) {
         long start = System.nanoTime();
-        Deadline deadline = options.deadline();
+        Deadline deadline = options.run().deadline();
         // units as in the reference: colocation classes with forward cycles fused
         UnitGraph units = Contraction.contract(problem.graph(), new ContractionOptions(false, false, false, true), 0);
         List<Device> accelerators = problem.devices().all().stream().filter(Device::isAccelerator).toList();
@@ -58,7 +58,7 @@ public final class LocalSearchSolver implements PlacementSolver {
         int fallbackDevice = hosts.isEmpty() ? accelerators.get(0).index() : hosts.get(0).index();
 
         IncrementalLoads loads = new IncrementalLoads(problem, units);
-        Random random = new Random(options.seed());
+        Random random = new Random(options.run().seed());
         double best = Double.POSITIVE_INFINITY;
         int[] bestNodes = null;
         int restartsDone = 0;
@@ -70,7 +70,7 @@ public final class LocalSearchSolver implements PlacementSolver {
             loads.reset(randomStart(units, movable, accelerators, fallbackDevice, loads, random));
             moves += descend(loads, units, movable, accelerators, deadline);
             restartsDone++;
-            options.progress().message("local search restart " + (restart + 1) + ": " + loads.maxLoad());
+            options.run().progress().message("local search restart " + (restart + 1) + ": " + loads.maxLoad());
             if (loads.maxLoad() < best) {
                 best = loads.maxLoad();
                 bestNodes = loads.nodeDevices();
@@ -83,10 +83,11 @@ public final class LocalSearchSolver implements PlacementSolver {
         stats.put("restarts", restartsDone);
         stats.put("moves", moves);
         double bound = Math.min(MaxLoadLowerBound.of(problem), evaluation.maxLoad());
-        return new Plan(problem.name(), name(), Objective.MAX_LOAD, evaluation.maxLoad(), bound,
-                evaluation.feasible() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE, placement,
-                evaluation.contiguity().pipelineOrder(), (System.nanoTime() - start) / 1e9, stats,
-                restartsDone < options.restarts() ? "time limit reached after " + restartsDone + " restarts" : "");
+        return Plan.builder(problem.name(), name(), Objective.MAX_LOAD).value(evaluation.maxLoad()).lowerBound(bound)
+                .status(evaluation.feasible() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE).placement(placement)
+                .pipelineOrder(evaluation.contiguity().pipelineOrder()).secondsSince(start).stats(stats)
+                .note(restartsDone < options.restarts() ? "time limit reached after " + restartsDone + " restarts" : "")
+                .build();
     }
 
     /** Random accelerator for every movable unit, preferring accelerators it still fits on. */

@@ -2,7 +2,6 @@ package org.pipeplan.placement.baseline;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.pipeplan.bound.MaxLoadLowerBound;
 import org.pipeplan.device.Device;
 import org.pipeplan.graph.PlacementProblem;
@@ -41,9 +40,9 @@ public final class SingleAcceleratorSolver implements PlacementSolver {
         Placement placement = new Placement(deviceOf, problem.devices().size());
         Evaluation evaluation = MaxLoadEvaluator.evaluate(problem, placement);
         double bound = Math.min(MaxLoadLowerBound.of(problem), evaluation.maxLoad());
-        return new Plan(problem.name(), name(), Objective.MAX_LOAD, evaluation.maxLoad(), bound,
-                evaluation.feasible() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE, placement,
-                List.of(device.index()), (System.nanoTime() - start) / 1e9, Map.of(),
-                evaluation.feasible() ? "" : "does not fit: " + evaluation.violations().get(0));
+        return Plan.builder(problem.name(), name(), Objective.MAX_LOAD).value(evaluation.maxLoad()).lowerBound(bound)
+                .status(evaluation.feasible() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE).placement(placement)
+                .pipelineOrder(List.of(device.index())).secondsSince(start)
+                .note(evaluation.feasible() ? "" : "does not fit: " + evaluation.violations().get(0)).build();
     }
 }

@@ -55,7 +55,7 @@ public abstract class IdealDpSolver implements PlacementSolver {
     @Override
     public Plan solve(PlacementProblem problem, PlacementOptions options) {
         long start = System.nanoTime();
-        Deadline deadline = options.deadline();
+        Deadline deadline = options.run().deadline();
         DeviceGroups groups = DeviceGroups.of(problem.devices());
         UnitGraph fine = Contraction.contract(problem.graph(), contraction, groups.smallestAcceleratorMemory());
         Map<String, Number> stats = new LinkedHashMap<>();
@@ -88,13 +88,13 @@ public abstract class IdealDpSolver implements PlacementSolver {
                     lowerBound, stats, start, "best contiguous split along one topological order");
         }
         try {
-            IdealLattice lattice = IdealLattice.enumerate(units, options.maxIdeals(), deadline, options.progress());
+            IdealLattice lattice = IdealLattice.enumerate(units, options.maxIdeals(), deadline, options.run().progress());
             stats.put("ideals", lattice.size());
             if (!IdealDp.fits(lattice.size(), groups)) {
                 throw new IdealLimitExceededException(lattice.size());
             }
             double bound = chain.found() ? chain.value() * (1 + BOUND_SLACK) : IdealDp.INFINITE;
-            IdealDp.Outcome exact = dp(units, lattice, groups).run(bound, options.workers(), deadline, options.progress());
+            IdealDp.Outcome exact = dp(units, lattice, groups).run(bound, options.run().workers(), deadline, options.run().progress());
             stats.put("pairs", exact.pairs());
             if (exact.found()) {
                 return plan(problem, groups, units, exact, PlanStatus.OPTIMAL, exact.value(), stats, start, "");
@@ -123,14 +123,13 @@ public abstract class IdealDpSolver implements PlacementSolver {
                          Deadline deadline) {
         String what = "coarsened " + fine.size() + " units into " + coarse.size() + " blocks";
         if (plan.status() == PlanStatus.INFEASIBLE || plan.pipelineOrder().size() < 2) {
-            return new Plan(plan.problem(), plan.solver(), plan.objective(), plan.value(), plan.lowerBound(),
-                    plan.status(), plan.placement(), plan.pipelineOrder(), seconds(start), stats,
-                    join(what, plan.note()));
+            return plan.toBuilder().seconds(seconds(start)).stats(stats).note(join(what, plan.note())).build();
         }
         stats.put("coarseMaxLoad", plan.value());
         int rounds = 0;
         while (rounds < REFINEMENT_ROUNDS && !deadline.expired()) {
-            UnitGraph window = Coarsening.reopen(fine, coarse, plan.placement(), neighbouringAccelerators(problem, plan));
+            UnitGraph window = Coarsening.reopen(fine, coarse, plan.placement()::deviceOf,
+                    neighbouringAccelerators(problem, plan));
             Plan better = solveOn(problem, groups, window, lowerBound, new LinkedHashMap<>(), start, options, deadline);
             rounds++;
             if (better.status() == PlanStatus.INFEASIBLE || !(better.value() < plan.value() * (1 - BOUND_SLACK))) {
@@ -155,9 +154,10 @@ public abstract class IdealDpSolver implements PlacementSolver {
         String note = join(what + ", split on the blocks, refined on the units (" + rounds + " rounds with the blocks at"
                 + " stage boundaries opened, then " + r.moves() + " single moves)"
                 + (proven ? "; meets the lower bound" : "; optimality NOT proven, see the lower bound"), plan.note());
-        return new Plan(problem.name(), name(), Objective.MAX_LOAD, r.maxLoad(), Math.min(lowerBound, r.maxLoad()),
-                proven ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE, new Placement(deviceOf, problem.devices().size()),
-                plan.pipelineOrder(), seconds(start), stats, note);
+        return Plan.builder(problem.name(), name(), Objective.MAX_LOAD).value(r.maxLoad())
+                .lowerBound(Math.min(lowerBound, r.maxLoad())).status(proven ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE)
+                .placement(new Placement(deviceOf, problem.devices().size())).pipelineOrder(plan.pipelineOrder())
+                .seconds(seconds(start)).stats(stats).note(note).build();
     }
 
     /** Whether two devices hold neighbouring stages of the plan and both are accelerators. */
@@ -180,8 +180,8 @@ public abstract class IdealDpSolver implements PlacementSolver {
     private IdealDp.Outcome chainSplit(UnitGraph units, DeviceGroups groups, Deadline deadline, PlacementOptions options) {
         UnitGraph chain = units.linearized();
         try {
-            IdealLattice lattice = IdealLattice.enumerate(chain, Long.MAX_VALUE, deadline, options.progress());
-            return dp(chain, lattice, groups).run(IdealDp.INFINITE, 1, deadline, options.progress());
+            IdealLattice lattice = IdealLattice.enumerate(chain, Long.MAX_VALUE, deadline, options.run().progress());
+            return dp(chain, lattice, groups).run(IdealDp.INFINITE, 1, deadline, options.run().progress());
         } catch (IdealLimitExceededException e) {
             throw new IllegalStateException("a chain of " + units.size() + " units cannot have more ideals than units + 1", e);
         }
@@ -210,8 +210,9 @@ public abstract class IdealDpSolver implements PlacementSolver {
             }
         }
         Placement placement = new Placement(deviceOf, problem.devices().size());
-        return new Plan(problem.name(), name(), Objective.MAX_LOAD, outcome.value(), Math.min(lowerBound, outcome.value()), status,
-                placement, order, seconds(start), stats, note);
+        return Plan.builder(problem.name(), name(), Objective.MAX_LOAD).value(outcome.value())
+                .lowerBound(Math.min(lowerBound, outcome.value())).status(status).placement(placement).pipelineOrder(order)
+                .seconds(seconds(start)).stats(stats).note(note).build();
     }
 
     /** Everything on one device (a CPU if there is one): only when nothing better exists. */
@@ -223,8 +224,9 @@ public abstract class IdealDpSolver implements PlacementSolver {
         Placement placement = new Placement(deviceOf, problem.devices().size());
         double load = org.pipeplan.placement.evaluate.MaxLoadEvaluator.evaluate(problem, placement).maxLoad();
         PlanStatus status = groups.hostGroup() == null ? PlanStatus.INFEASIBLE : PlanStatus.FEASIBLE;
-        return new Plan(problem.name(), name(), Objective.MAX_LOAD, load, Math.min(lowerBound, load), status, placement,
-                List.of(device.index()), seconds(start), stats, note);
+        return Plan.builder(problem.name(), name(), Objective.MAX_LOAD).value(load).lowerBound(Math.min(lowerBound, load))
+                .status(status).placement(placement).pipelineOrder(List.of(device.index())).seconds(seconds(start))
+                .stats(stats).note(note).build();
     }
 
     private static double seconds(long start) {

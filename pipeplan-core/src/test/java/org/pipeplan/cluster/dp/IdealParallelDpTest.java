@@ -17,6 +17,7 @@ import org.pipeplan.cluster.evaluate.ClusterEvaluation;
 import org.pipeplan.cluster.evaluate.ClusterEvaluator;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.PlacementJsonReader;
+import org.pipeplan.planner.PlanStatus;
 import org.pipeplan.testing.TestData;
 
 class IdealParallelDpTest {
@@ -79,7 +80,7 @@ class IdealParallelDpTest {
     private static double shapes(ClusterProblem p, ParallelSpace space, int[] stageOf, int s, int stage, int gpu,
                                  List<ClusterStage> stages) {
         if (stage == s) {
-            ClusterEvaluation e = ClusterEvaluator.evaluate(p, new ClusterPlan(stages, 0, "brute", false, 0, ""));
+            ClusterEvaluation e = ClusterEvaluator.evaluate(p, new ClusterPlan(stages, 0, "brute", PlanStatus.FEASIBLE, 0, ""));
             return e.feasible() ? e.timePerSample() : Double.POSITIVE_INFINITY;
         }
         List<Integer> nodes = new ArrayList<>();

@@ -24,6 +24,7 @@ import org.pipeplan.graph.Operator;
 import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.PlacementJsonReader;
+import org.pipeplan.planner.PlanStatus;
 import org.pipeplan.testing.TestData;
 
 class ParallelDpTest {
@@ -97,7 +98,7 @@ class ParallelDpTest {
     /** The best plan of positions from..end on GPUs from gpu on, every choice tried, scored by the evaluator. */
     private static double bruteForce(ClusterProblem p, ParallelSpace space, int from, int gpu, List<ClusterStage> stages) {
         if (from == p.positions()) {
-            ClusterEvaluation e = ClusterEvaluator.evaluate(p, new ClusterPlan(stages, 0, "brute", false, 0, ""));
+            ClusterEvaluation e = ClusterEvaluator.evaluate(p, new ClusterPlan(stages, 0, "brute", PlanStatus.FEASIBLE, 0, ""));
             return e.feasible() ? e.timePerSample() : Double.POSITIVE_INFINITY;
         }
         double best = Double.POSITIVE_INFINITY;
@@ -151,7 +152,7 @@ class ParallelDpTest {
     }
 
     private static List<String> problems(ClusterProblem p, ClusterStage... stages) {
-        return ClusterEvaluator.evaluate(p, new ClusterPlan(List.of(stages), 0, "test", false, 0, "")).problems();
+        return ClusterEvaluator.evaluate(p, new ClusterPlan(List.of(stages), 0, "test", PlanStatus.FEASIBLE, 0, "")).problems();
     }
 
     @Test

@@ -15,7 +15,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.pipeplan.edgetpu.EdgeTpuGraph;
@@ -153,7 +152,7 @@ public final class SchedulerTrainer {
         int proven = 0;
         for (int i = 0; i < s.graphs(); i++) {
             int nodes = s.minNodes() + sizes.nextInt(s.maxNodes() - s.minNodes() + 1);
-            EdgeTpuGraph g = generator.generate(s.seed() * 100_003 + i, nodes);
+            EdgeTpuGraph g = EdgeTpuGraph.of(generator.generate(s.seed() * 100_003 + i, nodes));
             EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(s.stages()[i % s.stages().length]);
             int[] compiler = CompilerSegmentation.split(g, p);
             EdgeTpuIpSolver.Result r = EdgeTpuIpSolver.solve(g, p, exact, compiler);

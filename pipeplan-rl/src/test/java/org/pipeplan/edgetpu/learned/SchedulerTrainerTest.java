@@ -36,11 +36,11 @@ class SchedulerTrainerTest {
         assertTrue(last < 1.10, "greedy decoding within 10% of exact on the training graphs: " + last);
         assertTrue(Files.size(checkpoint) < 200_000, "small checkpoint: " + Files.size(checkpoint) + " bytes");
 
-        EdgeTpuGraph g = SyntheticDagGenerator.standard().generate(999, 40);
+        EdgeTpuGraph g = EdgeTpuGraph.of(SyntheticDagGenerator.standard().generate(999, 40));
         EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(4);
-        try (LearnedScheduler a = LearnedScheduler.load(checkpoint); LearnedScheduler b = LearnedScheduler.load(checkpoint)) {
-            LearnedScheduler.Result ra = a.split(g, p);
-            LearnedScheduler.Result rb = b.split(g, p);
+        try (LearnedPolicy a = LearnedPolicy.load(checkpoint); LearnedPolicy b = LearnedPolicy.load(checkpoint)) {
+            LearnedPolicy.Result ra = a.split(g, p);
+            LearnedPolicy.Result rb = b.split(g, p);
             assertArrayEquals(ra.stages(), rb.stages(), "deterministic");
             EdgeTpuEvaluator.checkMonotone(g, p, ra.stages());
             // never worse than the exact split of the plain topological order
@@ -57,7 +57,7 @@ class SchedulerTrainerTest {
 
     @Test
     void theTeacherOrderIsTopologicalAndSplitsBackIntoTheExactStages() {
-        EdgeTpuGraph g = SyntheticDagGenerator.standard().generate(5, 30);
+        EdgeTpuGraph g = EdgeTpuGraph.of(SyntheticDagGenerator.standard().generate(5, 30));
         EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(4);
         int[] stages = OrderDp.split(g, p);
         int[] order = SchedulerTrainer.teacherOrder(stages);

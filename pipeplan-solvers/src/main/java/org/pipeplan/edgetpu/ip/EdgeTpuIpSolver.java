@@ -159,8 +159,8 @@ public final class EdgeTpuIpSolver {
             }
         }
 
-        CpSatSearch.Result r = CpSatSearch.run(model, options, Deadline.in(options.timeLimitSeconds(), options.stop()),
-                options.workers(), "CP-SAT search (edge-tpu)", scale);
+        CpSatSearch.Result r = CpSatSearch.run(model, options.run(), Deadline.in(options.run().timeLimitSeconds(), options.run().stop()),
+                options.run().workers(), "CP-SAT search (edge-tpu)", scale);
         int[] stages = warm;
         if (r.hasSolution()) {
             int[] found = new int[nodes];

@@ -48,7 +48,7 @@ public final class ContiguousIpSolver extends ThroughputIpSolver {
         units = org.pipeplan.units.Coarsening.forSolver(units, problem.devices(), options.coarsenAbove(), stats);
         PipelineModel m = new PipelineModel(problem, units, options.objective(), scale, lowerBound, upperBound);
         m.hint(start.placement(), start.pipelineOrder());
-        CpSatSearch.Result r = CpSatSearch.run(m.model, options, deadline, options.workers(), "CP-SAT search (ip-contig)",
+        CpSatSearch.Result r = CpSatSearch.run(m.model, options.run(), deadline, options.run().workers(), "CP-SAT search (ip-contig)",
                 scale);
         stats.put("cpSatSeconds", r.seconds());
         List<Integer> order = new ArrayList<>();

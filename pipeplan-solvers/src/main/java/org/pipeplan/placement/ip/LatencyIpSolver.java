@@ -1,6 +1,5 @@
 package org.pipeplan.placement.ip;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +56,7 @@ public final class LatencyIpSolver implements PlacementSolver {
         }
         ThroughputIpSolver.requireIdenticalDevices(problem, name());
         CpSatRuntime.load();
-        Deadline deadline = options.deadline();
+        Deadline deadline = options.run().deadline();
         double warmLimit = Double.isFinite(deadline.remainingSeconds())
                 ? Math.max(0.01, deadline.remainingSeconds() * ThroughputIpSolver.WARM_START_SHARE) : 0;
         PlacementOptions warmOptions = options.withTimeLimit(warmLimit);
@@ -88,7 +87,7 @@ public final class LatencyIpSolver implements PlacementSolver {
         if (best != null) {
             model.hint(best, LatencyEvaluator.pieceNumbers(problem, best));
         }
-        CpSatSearch.Result r = CpSatSearch.run(model.model, options, deadline, options.workers(),
+        CpSatSearch.Result r = CpSatSearch.run(model.model, options.run(), deadline, options.run().workers(),
                 "CP-SAT search (latency)", scale);
         stats.put("cpSatSeconds", r.seconds());
         if (r.hasSolution()) {
@@ -112,8 +111,8 @@ public final class LatencyIpSolver implements PlacementSolver {
                 : bestValue - bound <= ThroughputIpSolver.OPTIMALITY_TOLERANCE * bestValue ? PlanStatus.OPTIMAL
                 : PlanStatus.FEASIBLE;
         String note = status == PlanStatus.FEASIBLE ? "CP-SAT stopped (" + r.status().name()
-                + (options.stop().isRequested() ? ", interrupted" : "") + "): best plan found, not proven optimal" : "";
-        return new Plan(problem.name(), name(), Objective.LATENCY, bestValue, bound, status, best, new ArrayList<>(),
-                (System.nanoTime() - start) / 1e9, stats, note);
+                + (options.run().stop().isRequested() ? ", interrupted" : "") + "): best plan found, not proven optimal" : "";
+        return Plan.builder(problem.name(), name(), Objective.LATENCY).value(bestValue).lowerBound(bound).status(status)
+                .placement(best).secondsSince(start).stats(stats).note(note).build();
     }
 }

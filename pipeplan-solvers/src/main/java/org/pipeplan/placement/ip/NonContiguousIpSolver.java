@@ -52,7 +52,7 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
 
     @Override
     protected Plan warmStart(PlacementProblem problem, PlacementOptions options) {
-        PlacementOptions half = options.withTimeLimit(options.timeLimitSeconds() / 2);
+        PlacementOptions half = options.withTimeLimit(options.run().timeLimitSeconds() / 2);
         Plan dp = new ExactDpSolver().solve(problem, half.withObjective(org.pipeplan.placement.Objective.MAX_LOAD));
         Plan local = new LocalSearchSolver().solve(problem, half.withObjective(org.pipeplan.placement.Objective.MAX_LOAD));
         PlanEvaluation a = PlanEvaluation.of(problem, dp.placement());
@@ -84,8 +84,8 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
         stats.put("joinedUnits", joined.size());
 
         StopSignal stopBoth = new StopSignal();
-        try (AutoCloseable link = options.stop().onStop(stopBoth::requestStop)) {
-            boolean portfolio = options.workers() >= 2;
+        try (AutoCloseable link = options.run().stop().onStop(stopBoth::requestStop)) {
+            boolean portfolio = options.run().workers() >= 2;
             CpSatSearch.checkParameters(); // a bad parameter is an error even when no search follows
             if (portfolio) {
                 ScipAssignmentModel.checkParameters();
@@ -106,8 +106,8 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
             if (portfolio && Double.isFinite(deadline.remainingSeconds())) {
                 // incumbent phase: CP-SAT on every worker finds good plans sooner than a
                 // one-worker CP-SAT beside SCIP; SCIP then gets the better plan as its cutoff
-                CpSatSearch.Result first = CpSatSearch.run(m.model, options,
-                        deadline.share(INCUMBENT_PHASE_SHARE, stopBoth), options.workers(),
+                CpSatSearch.Result first = CpSatSearch.run(m.model, options.run(),
+                        deadline.share(INCUMBENT_PHASE_SHARE, stopBoth), options.run().workers(),
                         "CP-SAT search (ip, incumbent phase)", scale);
                 stats.put("incumbentPhaseSeconds", first.seconds());
                 if (first.status() == CpSolverStatus.OPTIMAL || first.status() == CpSolverStatus.INFEASIBLE) {
@@ -167,8 +167,8 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                     stopBoth.requestStop(); // the incumbent is proven optimal: SCIP may stop
                 }
             }
-            CpSatSearch.Result r = CpSatSearch.run(m.model, options, shared, portfolio ? options.workers() - 1
-                    : options.workers(), "CP-SAT search (ip)", scale);
+            CpSatSearch.Result r = CpSatSearch.run(m.model, options.run(), shared, portfolio ? options.run().workers() - 1
+                    : options.run().workers(), "CP-SAT search (ip)", scale);
             stats.put("cpSatSeconds", r.seconds());
 
             double bound = Math.max(Math.max(Math.max(phaseBound, frontierBound), lowerBound),

@@ -57,10 +57,10 @@ abstract class ThroughputIpSolver implements PlacementSolver {
             throw new UnsupportedProblemException(name() + " minimises max-load or fw+bw, not " + objective.label());
         }
         CpSatRuntime.load();
-        Deadline deadline = options.deadline();
+        Deadline deadline = options.run().deadline();
         double warmLimit = Double.isFinite(deadline.remainingSeconds())
                 ? Math.max(0.01, deadline.remainingSeconds() * WARM_START_SHARE) : 0;
-        Plan warm = warmStart(problem, options.withTimeLimit(warmLimit).withProgress(options.progress()));
+        Plan warm = warmStart(problem, options.withTimeLimit(warmLimit).withProgress(options.run().progress()));
         double warmValue = PlanEvaluation.of(problem, warm.placement()).value(objective);
         double lowerBound = MaxLoadLowerBound.of(problem); // fw+bw >= max-load >= this bound
         Map<String, Number> stats = new LinkedHashMap<>();
@@ -87,11 +87,11 @@ abstract class ThroughputIpSolver implements PlacementSolver {
         PlanStatus status = !finalEvaluation.feasible() ? PlanStatus.INFEASIBLE
                 : value - bound <= OPTIMALITY_TOLERANCE * value ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE;
         String note = found.status().equals("OPTIMAL") || status == PlanStatus.OPTIMAL ? ""
-                : "search stopped (" + found.status() + (options.stop().isRequested() ? ", interrupted" : "")
+                : "search stopped (" + found.status() + (options.run().stop().isRequested() ? ", interrupted" : "")
                 + "): best plan found, not proven optimal";
-        return new Plan(problem.name(), name(), objective, value, bound, status, best,
-                order.isEmpty() ? finalEvaluation.loads().contiguity().pipelineOrder() : order,
-                (System.nanoTime() - start) / 1e9, stats, note);
+        return Plan.builder(problem.name(), name(), objective).value(value).lowerBound(bound).status(status).placement(best)
+                .pipelineOrder(order.isEmpty() ? finalEvaluation.loads().contiguity().pipelineOrder() : order)
+                .secondsSince(start).stats(stats).note(note).build();
     }
 
     /** Checks that the accelerators, and the CPU cores, are interchangeable (same kind, same memory). */

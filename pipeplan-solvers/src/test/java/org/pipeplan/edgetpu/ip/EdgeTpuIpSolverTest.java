@@ -36,7 +36,7 @@ class EdgeTpuIpSolverTest {
         SyntheticDagGenerator gen = SyntheticDagGenerator.standard();
         PlacementOptions options = PlacementOptions.defaults().withTimeLimit(30).withWorkers(2);
         for (int seed = 0; seed < 20; seed++) {
-            EdgeTpuGraph g = gen.generate(100 + seed, 9);
+            EdgeTpuGraph g = EdgeTpuGraph.of(gen.generate(100 + seed, 9));
             // small caches and slow links so that streaming and pass-through both matter
             EdgeTpuPipeline p = new EdgeTpuPipeline(2 + seed % 3, 1 << 20, 2e4, 5e4);
             double optimum = bruteForce(g, p, new int[g.size()], 0);
@@ -49,7 +49,7 @@ class EdgeTpuIpSolverTest {
 
     @Test
     void neverWorseThanTheOrderSplitOnLargerGraphs() {
-        EdgeTpuGraph g = SyntheticDagGenerator.standard().generate(7, 120);
+        EdgeTpuGraph g = EdgeTpuGraph.of(SyntheticDagGenerator.standard().generate(7, 120));
         EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(4);
         EdgeTpuIpSolver.Result r = EdgeTpuIpSolver.solve(g, p, PlacementOptions.defaults().withTimeLimit(10).withWorkers(2), null);
         double order = EdgeTpuEvaluator.evaluate(g, p, OrderDp.split(g, p)).bottleneck();

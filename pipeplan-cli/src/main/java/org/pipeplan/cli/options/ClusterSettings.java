@@ -1,0 +1,75 @@
+package org.pipeplan.cli.options;
+
+import org.pipeplan.cluster.ClusterProblem;
+import org.pipeplan.cluster.GpuCluster;
+import org.pipeplan.device.Device;
+import org.pipeplan.device.DeviceType;
+import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.io.DeviceFileReader;
+import org.pipeplan.io.InputException;
+import picocli.CommandLine.Option;
+
+/**
+ * Options of a GPU cluster for the parallel planners (dqn, parallel): the GPUs are the problem's
+ * accelerators (-k for placement-json, --devices TYPE:N for ONNX), grouped into nodes.
+ */
+public final class ClusterSettings {
+
+    @Option(names = "--gpus-per-node", paramLabel = "N", defaultValue = "8",
+            description = "Clusters: GPUs per node, joined by NVLink within a node (default: ${DEFAULT-VALUE}).")
+    int gpusPerNode;
+
+    @Option(names = "--inter-node-bandwidth", paramLabel = "BYTES/S", defaultValue = "2.5e10",
+            description = "Clusters: network bandwidth between nodes, per GPU (default: ${DEFAULT-VALUE}, 200 Gb/s).")
+    double interNodeBandwidth;
+
+    @Option(names = "--gpu-type", paramLabel = "TYPE", defaultValue = "v100-16gb",
+            description = "Clusters, placement-json: catalog GPU type whose links the cluster has (default: ${DEFAULT-VALUE}); "
+                    + "compute times and memory come from the file.")
+    String gpuType;
+
+    @Option(names = "--mini-batch", paramLabel = "B", defaultValue = "32",
+            description = "Clusters, training: samples per mini-batch, which share one gradient all-reduce (default: ${DEFAULT-VALUE}).")
+    int miniBatch;
+
+    /** The cluster problem of a placement problem whose accelerators are the GPUs. */
+    public ClusterProblem problem(PlacementProblem p, ProblemOptions options) {
+        var accelerators = p.devices().all().stream().filter(Device::isAccelerator).toList();
+        if (accelerators.isEmpty()) {
+            throw new InputException("command line", "a GPU cluster needs accelerators: -k N for placement-json, "
+                    + "--devices TYPE:N for ONNX");
+        }
+        if (accelerators.stream().map(Device::kind).distinct().count() > 1) {
+            throw new InputException("command line", "GPU clusters are homogeneous: give one accelerator type");
+        }
+        if (gpusPerNode < 1) {
+            throw new InputException("command line", "--gpus-per-node must be >= 1, got " + gpusPerNode);
+        }
+        if (!(interNodeBandwidth > 0) || Double.isInfinite(interNodeBandwidth)) {
+            throw new InputException("command line", "--inter-node-bandwidth must be positive, got " + interNodeBandwidth);
+        }
+        if (miniBatch < 1) {
+            throw new InputException("command line", "--mini-batch must be >= 1, got " + miniBatch);
+        }
+        DeviceType type = options.isOnnx()
+                ? options.deviceSpec().types().stream().filter(t -> !t.host()).findFirst().orElseThrow()
+                : catalogType();
+        double memory = accelerators.get(0).memoryLimit();
+        GpuCluster cluster = GpuCluster.of(type, accelerators.size(), gpusPerNode,
+                Double.isFinite(memory) ? memory : type.memoryBytes(), interNodeBandwidth);
+        return new ClusterProblem(p, cluster, miniBatch);
+    }
+
+    private DeviceType catalogType() {
+        DeviceType t;
+        try {
+            t = DeviceFileReader.bundledCatalog().get(gpuType);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("command line", "--gpu-type: " + e.getMessage());
+        }
+        if (t.host()) {
+            throw new InputException("command line", "--gpu-type: '" + gpuType + "' is not a GPU of the device catalog");
+        }
+        return t;
+    }
+}

@@ -1,0 +1,45 @@
+package org.pipeplan.cli.options;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.pipeplan.planner.StopSignal;
+
+/**
+ * Ctrl-C handling: the first interrupt asks the running solver to stop and return its best plan;
+ * the JVM then waits (up to a limit) until the command has printed and saved that plan.
+ */
+public final class Interrupts {
+
+    private static final long WAIT_SECONDS = 60;
+    private static final StopSignal SIGNAL = new StopSignal();
+    private static final CountDownLatch FINISHED = new CountDownLatch(1);
+
+    private Interrupts() {
+    }
+
+    /** The signal the command-line solvers watch. */
+    public static StopSignal signal() {
+        return SIGNAL;
+    }
+
+    public static void install() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (FINISHED.getCount() == 0) {
+                return; // normal exit
+            }
+            System.err.println();
+            System.err.println("pipeplan: interrupted: stopping the solver and keeping the best plan found so far");
+            SIGNAL.requestStop();
+            try {
+                FINISHED.await(WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pipeplan-interrupt"));
+    }
+
+    /** The command is done (its output is written): an interrupt now just exits. */
+    public static void finished() {
+        FINISHED.countDown();
+    }
+}

@@ -1,0 +1,23 @@
+package org.pipeplan.cluster.dp;
+
+import org.pipeplan.cluster.ClusterProblem;
+import org.pipeplan.cluster.ParallelSpace;
+
+/** The exact DP over plain pipelines: one GPU per stage, no replication or splitting. */
+public final class PipelineDpPlanner extends ExactClusterPlanner {
+
+    @Override
+    public String name() {
+        return "pipeline-gpus";
+    }
+
+    @Override
+    public String description() {
+        return "exact DP over plain pipelines (one GPU per stage)";
+    }
+
+    @Override
+    ParallelSpace space(ClusterProblem problem) {
+        return ParallelSpace.pipelineOnly();
+    }
+}
