@@ -26,8 +26,8 @@ import org.pipeplan.edgetpu.split.OrderDp;
 import org.pipeplan.generate.SyntheticDagGenerator;
 import org.pipeplan.nn.AdamStep;
 import org.pipeplan.nn.Torch;
-import org.pipeplan.placement.PlacementOptions;
 import org.pipeplan.planner.ProgressListener;
+import org.pipeplan.planner.RunSettings;
 
 /**
  * Trains the scheduler as RESPECT does: on synthetic DNN-like graphs, first by imitation of exact
@@ -147,7 +147,7 @@ public final class SchedulerTrainer {
         Random sizes = new Random(s.seed());
         // one CP-SAT worker: among several optimal splits it always returns the same one, so the
         // teacher's orders, and the trained model, depend on the seed alone
-        PlacementOptions exact = PlacementOptions.defaults().withTimeLimit(s.exactSeconds()).withWorkers(1).withSeed(s.seed());
+        RunSettings exact = RunSettings.defaults().withTimeLimit(s.exactSeconds()).withWorkers(1).withSeed(s.seed());
         listener.begin("exact solutions", s.graphs());
         int proven = 0;
         for (int i = 0; i < s.graphs(); i++) {

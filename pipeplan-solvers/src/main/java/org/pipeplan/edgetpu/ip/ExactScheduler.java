@@ -5,7 +5,6 @@ import org.pipeplan.edgetpu.EdgeTpuPlan;
 import org.pipeplan.edgetpu.EdgeTpuProblem;
 import org.pipeplan.edgetpu.EdgeTpuScheduler;
 import org.pipeplan.edgetpu.split.CompilerSegmentation;
-import org.pipeplan.placement.PlacementOptions;
 import org.pipeplan.planner.PlanStatus;
 
 /**
@@ -28,8 +27,7 @@ public final class ExactScheduler implements EdgeTpuScheduler {
     public EdgeTpuPlan solve(EdgeTpuProblem problem, EdgeTpuOptions options) {
         var g = problem.graph();
         var p = problem.pipeline();
-        EdgeTpuIpSolver.Result r = EdgeTpuIpSolver.solve(g, p, PlacementOptions.defaults().withRun(options.run()),
-                CompilerSegmentation.split(g, p));
+        EdgeTpuIpSolver.Result r = EdgeTpuIpSolver.solve(g, p, options.run(), CompilerSegmentation.split(g, p));
         return new EdgeTpuPlan(r.stages(), name(), r.optimal() ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE,
                 r.times().bottleneck(), r.lowerBound(), "", r.seconds());
     }

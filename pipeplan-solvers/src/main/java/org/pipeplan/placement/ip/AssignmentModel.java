@@ -43,77 +43,115 @@ final class AssignmentModel {
     private final UnitGraph units;
     private final List<Device> devices;
     private final List<TransferGroups.Group> groups;
+    private final double[] memory;
+    private final int[] rankInClass;
+    private final ModelScale scale;
+    private final boolean split;
+
+    // the variables, in the order the create* steps make them
     /** x[u][d], null where unit u may not go on device d. */
-    private final BoolVar[][] x;
+    private BoolVar[][] x;
+    private IntVar load;
+    private IntVar forwardMax;
+    private IntVar backwardMax;
     private final Map<Long, BoolVar> outgoing = new LinkedHashMap<>();
     private final Map<Long, BoolVar> incoming = new LinkedHashMap<>();
-    private final int[] rankInClass;
 
     AssignmentModel(PlacementProblem problem, UnitGraph units, Objective objective, ModelScale scale,
                     double lowerBound, double upperBound) {
         this.units = units;
         this.devices = problem.devices().all();
         this.groups = TransferGroups.of(units);
-        int n = units.size();
-        int d = devices.size();
-        double[] memory = units.memoryBytes();
-        rankInClass = SymmetryRelabel.ranks(devices);
+        this.memory = units.memoryBytes();
+        this.rankInClass = SymmetryRelabel.ranks(devices);
+        this.scale = scale;
+        this.split = objective == Objective.MAX_FORWARD_PLUS_MAX_BACKWARD;
 
-        x = new BoolVar[n][d];
-        boolean[][] runs = new boolean[d][];
+        // the steps' order is the order of the variables and constraints, which CP-SAT's search depends on
+        createAssignmentVariables();
+        createLoadVariables(lowerBound, upperBound);
+        createTransferVariables();
+        addOneDevicePerUnit();
+        addMemoryLimits();
+        addDeviceLoads();
+        setObjective();
+    }
+
+    /**
+     * x_u_d for every device d where unit u may run and fit, and that the symmetry rule leaves it
+     * (the first u+1 devices of each kind).
+     */
+    private void createAssignmentVariables() {
+        x = new BoolVar[units.size()][devices.size()];
+        boolean[][] runs = new boolean[devices.size()][];
         for (Device dev : devices) {
             runs[dev.index()] = units.runsOn(dev.kind());
         }
-        for (int u = 0; u < n; u++) {
-            List<Literal> choices = new ArrayList<>();
+        for (int u = 0; u < units.size(); u++) {
             for (Device dev : devices) {
                 boolean allowed = runs[dev.index()][u] && memory[u] <= dev.memoryLimit()
                         && rankInClass[dev.index()] <= u;
                 if (allowed) {
                     x[u][dev.index()] = model.newBoolVar("x_" + u + "_" + dev.name());
+                }
+            }
+        }
+    }
+
+    /**
+     * The loads to minimise: L between the bounds (the lower one less a unit per rounded-down
+     * term), and for fw+bw the forward and backward maxima F and B.
+     */
+    private void createLoadVariables(double lowerBound, double upperBound) {
+        int terms = units.size() + 2 * groups.size();
+        long low = Math.max(0, scale.down(lowerBound) - terms - 1);
+        long high = Double.isFinite(upperBound) ? scale.up(upperBound) + 1 : Long.MAX_VALUE / 4;
+        load = model.newIntVar(low, high, "L");
+        forwardMax = split ? model.newIntVar(0, high, "F") : null;
+        backwardMax = split ? model.newIntVar(0, high, "B") : null;
+    }
+
+    /**
+     * out and in of every transfer group on every accelerator, where they can be 1: out where the
+     * producers may be on it, in where a consumer may.
+     */
+    private void createTransferVariables() {
+        for (Device dev : devices) {
+            if (!dev.isAccelerator()) {
+                continue;
+            }
+            int d = dev.index();
+            for (int gi = 0; gi < groups.size(); gi++) {
+                TransferGroups.Group group = groups.get(gi);
+                if (x[group.source()][d] != null) {
+                    outgoing.put(key(gi, d), model.newBoolVar("out_" + gi + "_" + d));
+                }
+                boolean consumerMayBeHere = false;
+                for (int w : group.consumers()) {
+                    consumerMayBeHere |= x[w][d] != null;
+                }
+                if (consumerMayBeHere) {
+                    incoming.put(key(gi, d), model.newBoolVar("in_" + gi + "_" + d));
+                }
+            }
+        }
+    }
+
+    /** Every unit on exactly one of its allowed devices. */
+    private void addOneDevicePerUnit() {
+        for (int u = 0; u < units.size(); u++) {
+            List<Literal> choices = new ArrayList<>();
+            for (Device dev : devices) {
+                if (x[u][dev.index()] != null) {
                     choices.add(x[u][dev.index()]);
                 }
             }
             model.addExactlyOne(choices);
         }
-        addMemoryLimits(memory);
-
-        int terms = n + 2 * groups.size();
-        long low = Math.max(0, scale.down(lowerBound) - terms - 1);
-        long high = Double.isFinite(upperBound) ? scale.up(upperBound) + 1 : Long.MAX_VALUE / 4;
-        boolean split = objective == Objective.MAX_FORWARD_PLUS_MAX_BACKWARD;
-        IntVar load = model.newIntVar(low, high, "L");
-        IntVar forwardMax = split ? model.newIntVar(0, high, "F") : null;
-        IntVar backwardMax = split ? model.newIntVar(0, high, "B") : null;
-        for (Device dev : devices) {
-            LinearExprBuilder forward = LinearExpr.newBuilder();
-            LinearExprBuilder backward = LinearExpr.newBuilder();
-            double[] fw = UnitCosts.phase(units, dev.kind(), false);
-            double[] bw = UnitCosts.phase(units, dev.kind(), true);
-            for (int u = 0; u < n; u++) {
-                if (x[u][dev.index()] != null) {
-                    forward.addTerm(x[u][dev.index()], scale.down(fw[u]));
-                    backward.addTerm(x[u][dev.index()], scale.down(bw[u]));
-                }
-            }
-            if (dev.isAccelerator()) {
-                addTransfers(dev.index(), scale, forward, backward);
-            }
-            if (split) {
-                model.addLessOrEqual(forward, forwardMax);
-                model.addLessOrEqual(backward, backwardMax);
-            } else {
-                model.addLessOrEqual(forward.add(backward.build()), load);
-            }
-        }
-        if (split) {
-            model.minimize(LinearExpr.newBuilder().add(forwardMax).add(backwardMax));
-        } else {
-            model.minimize(load);
-        }
     }
 
-    private void addMemoryLimits(double[] memory) {
+    /** Every accelerator holds at most its memory, where its allowed units could exceed it. */
+    private void addMemoryLimits() {
         for (Device dev : devices) {
             if (!dev.isAccelerator() || Double.isInfinite(dev.memoryLimit())) {
                 continue;
@@ -132,34 +170,72 @@ final class AssignmentModel {
         }
     }
 
-    private void addTransfers(int d, ModelScale scale, LinearExprBuilder forward, LinearExprBuilder backward) {
+    /**
+     * Device by device (the constraints stay in that order): an accelerator's transfers, then the
+     * device's compute plus transfers at most L, or its forward and backward loads at most F and B.
+     */
+    private void addDeviceLoads() {
+        for (Device dev : devices) {
+            LinearExprBuilder forward = LinearExpr.newBuilder();
+            LinearExprBuilder backward = LinearExpr.newBuilder();
+            double[] fw = UnitCosts.phase(units, dev.kind(), false);
+            double[] bw = UnitCosts.phase(units, dev.kind(), true);
+            for (int u = 0; u < units.size(); u++) {
+                if (x[u][dev.index()] != null) {
+                    forward.addTerm(x[u][dev.index()], scale.down(fw[u]));
+                    backward.addTerm(x[u][dev.index()], scale.down(bw[u]));
+                }
+            }
+            if (dev.isAccelerator()) {
+                addTransfers(dev.index(), forward, backward);
+            }
+            if (split) {
+                model.addLessOrEqual(forward, forwardMax);
+                model.addLessOrEqual(backward, backwardMax);
+            } else {
+                model.addLessOrEqual(forward.add(backward.build()), load);
+            }
+        }
+    }
+
+    /**
+     * On accelerator d: out = 1 when a group's producers are on d and a consumer is not, in = 1
+     * when a consumer is on d and the producers are not; both cost the group's transfer in the
+     * load of the producers' phase.
+     */
+    private void addTransfers(int d, LinearExprBuilder forward, LinearExprBuilder backward) {
         for (int gi = 0; gi < groups.size(); gi++) {
             TransferGroups.Group group = groups.get(gi);
             long cost = scale.down(group.cost(devices.get(d).kind()));
             LinearExprBuilder phase = group.backward() ? backward : forward;
             BoolVar here = x[group.source()][d];
-            if (here != null) {
-                BoolVar out = model.newBoolVar("out_" + gi + "_" + d);
+            BoolVar out = outgoing.get(key(gi, d));
+            if (out != null) {
                 for (int w : group.consumers()) {
                     model.addBoolOr(x[w][d] == null ? new Literal[] {here.not(), out}
                             : new Literal[] {here.not(), x[w][d], out});
                 }
-                outgoing.put(key(gi, d), out);
                 phase.addTerm(out, cost);
             }
-            BoolVar in = null;
-            for (int w : group.consumers()) {
-                if (x[w][d] == null) {
-                    continue;
+            BoolVar in = incoming.get(key(gi, d));
+            if (in != null) {
+                phase.addTerm(in, cost);
+                for (int w : group.consumers()) {
+                    if (x[w][d] != null) {
+                        model.addBoolOr(here == null ? new Literal[] {x[w][d].not(), in}
+                                : new Literal[] {x[w][d].not(), here, in});
+                    }
                 }
-                if (in == null) {
-                    in = model.newBoolVar("in_" + gi + "_" + d);
-                    incoming.put(key(gi, d), in);
-                    phase.addTerm(in, cost);
-                }
-                model.addBoolOr(here == null ? new Literal[] {x[w][d].not(), in}
-                        : new Literal[] {x[w][d].not(), here, in});
             }
+        }
+    }
+
+    /** Minimise L, or F + B. */
+    private void setObjective() {
+        if (split) {
+            model.minimize(LinearExpr.newBuilder().add(forwardMax).add(backwardMax));
+        } else {
+            model.minimize(load);
         }
     }
 

@@ -38,69 +38,196 @@ final class LatencyModel {
 
     final CpModel model = new CpModel();
     private final UnitGraph units;
+    private final OperatorGraph g;
     private final List<Device> accelerators;
     private final Device host;
     private final int perAccelerator;
     private final int slots;
     private final int deviceCount;
+    private final boolean perUnit;
+    private final double[] memory;
+    private final double memoryLimit;
+    private final ModelScale scale;
+    /** The producers of every transfer group, as operators. */
+    private final Map<TransferGroups.Group, List<Integer>> nodesOf = new LinkedHashMap<>();
+    /** For every operator: the entity that carries its finishing time (set with the finishing times). */
+    private int[] entityOf;
+    /** The host compute time of every entity. */
+    private double[] cpuOf;
+
+    // the variables, in the order the create* steps make them
     /** x[u][j], null where unit u may not go. */
-    private final BoolVar[][] x;
+    private BoolVar[][] x;
+    /** z[j][u]: slot j's convexity indicators. */
+    private BoolVar[][] z;
+    /** The finishing time of every entity (operator, or unit with perUnit). */
+    private IntVar[] finishOf;
+    private IntVar[] start;
+    private IntVar[] finish;
+    /** out[j][g], in[j][g]: group g's tensor leaves, enters slot j; null where it cannot. */
+    private BoolVar[][] out;
+    private BoolVar[][] in;
+    private IntVar latency;
 
     LatencyModel(PlacementProblem problem, UnitGraph units, int perAccelerator, ModelScale scale,
                  double lowerBound, double upperBound, boolean perUnit) {
         this.units = units;
+        this.g = units.graph();
         this.deviceCount = problem.devices().size();
         this.accelerators = problem.devices().all().stream().filter(Device::isAccelerator).toList();
         this.host = problem.devices().all().stream().filter(d -> !d.isAccelerator()).findFirst().orElse(null);
         this.perAccelerator = perAccelerator;
         this.slots = 1 + perAccelerator * accelerators.size();
-        OperatorGraph g = units.graph();
-        int n = units.size();
-        double[] memory = units.memoryBytes();
-        double[] accTime = accelerators.isEmpty() ? new double[n] : units.computeTimes(accelerators.get(0).kind());
-        boolean[] accOk = accelerators.isEmpty() ? new boolean[n] : units.runsOn(accelerators.get(0).kind());
-        double memoryLimit = accelerators.isEmpty() ? 0 : accelerators.get(0).memoryLimit();
+        this.perUnit = perUnit;
+        this.memory = units.memoryBytes();
+        this.memoryLimit = accelerators.isEmpty() ? 0 : accelerators.get(0).memoryLimit();
+        this.scale = scale;
+        for (TransferGroups.Member m : TransferGroups.of(units, true)) {
+            nodesOf.computeIfAbsent(m.group(), k -> new ArrayList<>()).add(m.node());
+        }
 
-        x = new BoolVar[n][slots];
-        for (int u = 0; u < n; u++) {
-            List<Literal> choices = new ArrayList<>();
+        long horizon = Double.isFinite(upperBound) ? scale.up(upperBound) + 1 : Long.MAX_VALUE / 4;
+        // the steps' order is the order of the variables and constraints, which CP-SAT's search depends on
+        createAssignmentVariables();
+        createConvexityVariables();
+        createFinishingTimes(horizon);
+        createSlotVariables(horizon);
+        createLatencyVariable(lowerBound, horizon);
+        addOneSlotPerUnit();
+        addConvexity();
+        addMemoryLimits();
+        addHostTimes();
+        addSlotTimes();
+        addLatency();
+        model.minimize(latency);
+    }
+
+    /**
+     * x_u_host for every unit (given a host), and x_u_j for every accelerator slot j where unit u
+     * may run and fit, and that the symmetry rule leaves it.
+     */
+    private void createAssignmentVariables() {
+        boolean[] accOk = accelerators.isEmpty() ? new boolean[units.size()]
+                : units.runsOn(accelerators.get(0).kind());
+        x = new BoolVar[units.size()][slots];
+        for (int u = 0; u < units.size(); u++) {
             if (host != null) {
                 x[u][0] = model.newBoolVar("x_" + u + "_host");
-                choices.add(x[u][0]);
             }
             for (int j = 1; j < slots; j++) {
                 if (accOk[u] && memory[u] <= memoryLimit && acceleratorOf(j) <= u) {
                     x[u][j] = model.newBoolVar("x_" + u + "_" + j);
+                }
+            }
+        }
+    }
+
+    /** z_u_j for every unit and accelerator slot: u is in slot j or before it along the edges. */
+    private void createConvexityVariables() {
+        z = new BoolVar[slots][];
+        for (int j = 1; j < slots; j++) {
+            z[j] = new BoolVar[units.size()];
+            for (int u = 0; u < units.size(); u++) {
+                z[j][u] = model.newBoolVar("z_" + u + "_" + j);
+            }
+        }
+    }
+
+    /** lambda_e: the finishing time of every operator, or of every unit when the units are blocks. */
+    private void createFinishingTimes(long horizon) {
+        // what carries a finishing time: every operator, or every unit when the units are blocks
+        int entities = perUnit ? units.size() : g.size();
+        entityOf = new int[g.size()];
+        cpuOf = new double[entities];
+        for (int v = 0; v < g.size(); v++) {
+            entityOf[v] = perUnit ? units.unitOf(v) : v;
+            double cpu = host == null ? 0 : g.operator(v).computeTime(host.kind());
+            cpuOf[entityOf[v]] += Double.isNaN(cpu) ? 0 : cpu;
+        }
+        finishOf = new IntVar[entities];
+        for (int e = 0; e < entities; e++) {
+            finishOf[e] = model.newIntVar(0, horizon, "lambda_" + e);
+        }
+    }
+
+    /**
+     * Slot by slot: its start and finish, then out and in of every transfer group where they can
+     * be 1 (out where the producers may be in the slot, in where a consumer may).
+     */
+    private void createSlotVariables(long horizon) {
+        start = new IntVar[slots];
+        finish = new IntVar[slots];
+        out = new BoolVar[slots][nodesOf.size()];
+        in = new BoolVar[slots][nodesOf.size()];
+        for (int j = 1; j < slots; j++) {
+            start[j] = model.newIntVar(0, horizon, "start_" + j);
+            finish[j] = model.newIntVar(0, horizon, "finish_" + j);
+            int gi = 0;
+            for (TransferGroups.Group group : nodesOf.keySet()) {
+                if (x[group.source()][j] != null) {
+                    out[j][gi] = model.newBoolVar("out");
+                }
+                boolean consumerMayBeHere = false;
+                for (int w : group.consumers()) {
+                    consumerMayBeHere |= x[w][j] != null;
+                }
+                if (consumerMayBeHere) {
+                    in[j][gi] = model.newBoolVar("in");
+                }
+                gi++;
+            }
+        }
+    }
+
+    /** T, the latency to minimise: the last finishing time, from the lower bound (less the rounding). */
+    private void createLatencyVariable(double lowerBound, long horizon) {
+        long low = Math.max(0, scale.down(lowerBound) - 2L * g.size() - 1);
+        latency = model.newIntVar(low, horizon, "T");
+    }
+
+    /** Every unit in exactly one slot: the host or an accelerator subgraph. */
+    private void addOneSlotPerUnit() {
+        for (int u = 0; u < units.size(); u++) {
+            List<Literal> choices = new ArrayList<>();
+            for (int j = 0; j < slots; j++) {
+                if (x[u][j] != null) {
                     choices.add(x[u][j]);
                 }
             }
             model.addExactlyOne(choices);
         }
-        // convexity of every accelerator slot
+    }
+
+    /**
+     * Convexity of every accelerator slot: z is at least x, non-increasing along the edges, and 0
+     * after a path leaves the slot.
+     */
+    private void addConvexity() {
         for (int j = 1; j < slots; j++) {
-            BoolVar[] z = new BoolVar[n];
-            for (int u = 0; u < n; u++) {
-                z[u] = model.newBoolVar("z_" + u + "_" + j);
+            for (int u = 0; u < units.size(); u++) {
                 if (x[u][j] != null) {
-                    model.addImplication(x[u][j], z[u]);
+                    model.addImplication(x[u][j], z[j][u]);
                 }
             }
-            for (int u = 0; u < n; u++) {
+            for (int u = 0; u < units.size(); u++) {
                 for (int w : units.successors(u)) {
-                    model.addImplication(z[w], z[u]);
+                    model.addImplication(z[j][w], z[j][u]);
                     if (x[u][j] != null) {
                         // leaving the slot along u -> w: nothing after w may be in it
-                        model.addBoolOr(x[w][j] == null ? new Literal[] {x[u][j].not(), z[w].not()}
-                                : new Literal[] {x[u][j].not(), x[w][j], z[w].not()});
+                        model.addBoolOr(x[w][j] == null ? new Literal[] {x[u][j].not(), z[j][w].not()}
+                                : new Literal[] {x[u][j].not(), x[w][j], z[j][w].not()});
                     }
                 }
             }
         }
-        // memory of each accelerator over its slots
+    }
+
+    /** The memory of each accelerator over its slots, where its allowed units could exceed it. */
+    private void addMemoryLimits() {
         for (int a = 0; a < accelerators.size(); a++) {
             LinearExprBuilder used = LinearExpr.newBuilder();
             double total = 0;
-            for (int u = 0; u < n; u++) {
+            for (int u = 0; u < units.size(); u++) {
                 for (int j = 1 + a * perAccelerator; j <= (a + 1) * perAccelerator; j++) {
                     if (x[u][j] != null) {
                         used.addTerm(x[u][j], (long) Math.ceil(memory[u]));
@@ -112,22 +239,10 @@ final class LatencyModel {
                 model.addLessOrEqual(used, (long) Math.floor(memoryLimit));
             }
         }
+    }
 
-        long horizon = Double.isFinite(upperBound) ? scale.up(upperBound) + 1 : Long.MAX_VALUE / 4;
-        // what carries a finishing time: every operator, or every unit when the units are blocks
-        int entities = perUnit ? n : g.size();
-        int[] entityOf = new int[g.size()];
-        double[] cpuOf = new double[entities];
-        for (int v = 0; v < g.size(); v++) {
-            entityOf[v] = perUnit ? units.unitOf(v) : v;
-            double cpu = host == null ? 0 : g.operator(v).computeTime(host.kind());
-            cpuOf[entityOf[v]] += Double.isNaN(cpu) ? 0 : cpu;
-        }
-        IntVar[] finishOf = new IntVar[entities];
-        for (int e = 0; e < entities; e++) {
-            finishOf[e] = model.newIntVar(0, horizon, "lambda_" + e);
-        }
-        // host: own compute after the last input
+    /** On the host, an entity finishes its own compute after its last input (each pair once). */
+    private void addHostTimes() {
         java.util.Set<Long> linked = new java.util.HashSet<>();
         for (int v = 0; v < g.size(); v++) {
             int e = entityOf[v];
@@ -148,75 +263,84 @@ final class LatencyModel {
                 model.addGreaterOrEqual(after, 0);
             }
         }
-        // accelerator slots
-        List<TransferGroups.Member> producers = TransferGroups.of(units, true);
-        Map<TransferGroups.Group, List<Integer>> nodesOf = new LinkedHashMap<>();
-        for (TransferGroups.Member m : producers) {
-            nodesOf.computeIfAbsent(m.group(), k -> new ArrayList<>()).add(m.node());
-        }
-        IntVar previousFinish = null;
+    }
+
+    /**
+     * Slot by slot (the constraints stay in that order): its transfers, its duration (compute plus
+     * transfers), its nodes finishing with it, and the slots of one accelerator running in order.
+     */
+    private void addSlotTimes() {
+        double[] accTime = accelerators.isEmpty() ? new double[units.size()]
+                : units.computeTimes(accelerators.get(0).kind());
         for (int j = 1; j < slots; j++) {
-            IntVar start = model.newIntVar(0, horizon, "start_" + j);
-            IntVar finish = model.newIntVar(0, horizon, "finish_" + j);
             LinearExprBuilder duration = LinearExpr.newBuilder();
-            for (int u = 0; u < n; u++) {
+            for (int u = 0; u < units.size(); u++) {
                 if (x[u][j] != null) {
                     duration.addTerm(x[u][j], scale.down(accTime[u]));
                 }
             }
-            for (var entry : nodesOf.entrySet()) {
-                TransferGroups.Group group = entry.getKey();
-                BoolVar here = x[group.source()][j];
-                long cost = scale.down(group.cost(accelerators.get(acceleratorOf(j)).kind()));
-                if (here != null) {
-                    BoolVar out = model.newBoolVar("out");
-                    for (int w : group.consumers()) {
-                        model.addBoolOr(x[w][j] == null ? new Literal[] {here.not(), out}
-                                : new Literal[] {here.not(), x[w][j], out});
-                    }
-                    duration.addTerm(out, cost);
-                }
-                BoolVar in = null;
-                for (int w : group.consumers()) {
-                    if (x[w][j] == null) {
-                        continue;
-                    }
-                    if (in == null) {
-                        in = model.newBoolVar("in");
-                        duration.addTerm(in, cost);
-                        java.util.Set<Integer> feeding = new java.util.LinkedHashSet<>();
-                        for (int v : entry.getValue()) {
-                            feeding.add(entityOf[v]);
-                        }
-                        for (int f : feeding) {
-                            model.addGreaterOrEqual(start, finishOf[f]).onlyEnforceIf(in);
-                        }
-                    }
-                    model.addBoolOr(here == null ? new Literal[] {x[w][j].not(), in}
-                            : new Literal[] {x[w][j].not(), here, in});
-                }
-            }
-            model.addEquality(LinearExpr.newBuilder().add(finish).addTerm(start, -1), duration);
-            for (int u = 0; u < n; u++) {
+            addSlotTransfers(j, duration);
+            model.addEquality(LinearExpr.newBuilder().add(finish[j]).addTerm(start[j], -1), duration);
+            for (int u = 0; u < units.size(); u++) {
                 if (x[u][j] != null) {
                     for (int e : perUnit ? new int[] {u} : units.members(u)) {
-                        model.addGreaterOrEqual(finishOf[e], finish).onlyEnforceIf(x[u][j]);
+                        model.addGreaterOrEqual(finishOf[e], finish[j]).onlyEnforceIf(x[u][j]);
                     }
                 }
             }
-            if (previousFinish != null && (j - 1) % perAccelerator != 0) {
-                model.addGreaterOrEqual(start, previousFinish); // slots of one accelerator run in order
+            if ((j - 1) % perAccelerator != 0) {
+                model.addGreaterOrEqual(start[j], finish[j - 1]); // slots of one accelerator run in order
             }
-            previousFinish = finish;
         }
-        long low = Math.max(0, scale.down(lowerBound) - 2L * g.size() - 1);
-        IntVar latency = model.newIntVar(low, horizon, "T");
+    }
+
+    /**
+     * In slot j: out = 1 when a group's producer is in it and a consumer is not, in = 1 when a
+     * consumer is in it and the producer is not; both add the transfer to the slot's duration,
+     * and a slot that receives starts after the producers have finished.
+     */
+    private void addSlotTransfers(int j, LinearExprBuilder duration) {
+        int gi = 0;
+        for (var entry : nodesOf.entrySet()) {
+            TransferGroups.Group group = entry.getKey();
+            BoolVar here = x[group.source()][j];
+            long cost = scale.down(group.cost(accelerators.get(acceleratorOf(j)).kind()));
+            BoolVar sent = out[j][gi];
+            if (sent != null) {
+                for (int w : group.consumers()) {
+                    model.addBoolOr(x[w][j] == null ? new Literal[] {here.not(), sent}
+                            : new Literal[] {here.not(), x[w][j], sent});
+                }
+                duration.addTerm(sent, cost);
+            }
+            BoolVar received = in[j][gi];
+            if (received != null) {
+                duration.addTerm(received, cost);
+                java.util.Set<Integer> feeding = new java.util.LinkedHashSet<>();
+                for (int v : entry.getValue()) {
+                    feeding.add(entityOf[v]);
+                }
+                for (int f : feeding) {
+                    model.addGreaterOrEqual(start[j], finishOf[f]).onlyEnforceIf(received);
+                }
+                for (int w : group.consumers()) {
+                    if (x[w][j] != null) {
+                        model.addBoolOr(here == null ? new Literal[] {x[w][j].not(), received}
+                                : new Literal[] {x[w][j].not(), here, received});
+                    }
+                }
+            }
+            gi++;
+        }
+    }
+
+    /** The latency T is at least the finishing time of every sink. */
+    private void addLatency() {
         for (int v = 0; v < g.size(); v++) {
             if (g.outDegree(v) == 0) {
                 model.addGreaterOrEqual(latency, finishOf[entityOf[v]]);
             }
         }
-        model.minimize(latency);
     }
 
     /** The accelerator (0-based) of slot j >= 1. */

@@ -38,9 +38,26 @@ final class PipelineModel {
     private final List<Device> accelerators;
     private final List<Device> cpus;
     private final int positions;
-    private final BoolVar[][] y;
-    private final BoolVar[] isAccelerator;
     private final int deviceCount;
+    private final DeviceKind accKind;
+    private final DeviceKind cpuKind;
+    private final double memoryLimit;
+    private final double[] memory;
+    private final List<TransferGroups.Group> groups;
+    private final ModelScale scale;
+    private final boolean split;
+
+    // the variables, in the order the create* steps make them
+    private BoolVar[] isAccelerator;
+    private BoolVar[] used;
+    private BoolVar[][] y;
+    private IntVar[] position;
+    private IntVar load;
+    private IntVar forwardMax;
+    private IntVar backwardMax;
+    /** out[p][g], in[p][g]: group g's tensor leaves, enters position p. */
+    private BoolVar[][] out;
+    private BoolVar[][] in;
 
     PipelineModel(PlacementProblem problem, UnitGraph units, Objective objective, ModelScale scale,
                   double lowerBound, double upperBound) {
@@ -48,34 +65,95 @@ final class PipelineModel {
         this.deviceCount = problem.devices().size();
         this.accelerators = problem.devices().all().stream().filter(Device::isAccelerator).toList();
         this.cpus = problem.devices().all().stream().filter(d -> !d.isAccelerator()).toList();
-        DeviceKind accKind = accelerators.isEmpty() ? DeviceKind.ACCELERATOR : accelerators.get(0).kind();
-        DeviceKind cpuKind = cpus.isEmpty() ? DeviceKind.CPU : cpus.get(0).kind();
-        double memoryLimit = accelerators.isEmpty() ? Double.POSITIVE_INFINITY : accelerators.get(0).memoryLimit();
-        int n = units.size();
-        positions = accelerators.size() + cpus.size();
-        boolean[] accOk = units.runsOn(accKind);
-        double[] memory = units.memoryBytes();
+        this.accKind = accelerators.isEmpty() ? DeviceKind.ACCELERATOR : accelerators.get(0).kind();
+        this.cpuKind = cpus.isEmpty() ? DeviceKind.CPU : cpus.get(0).kind();
+        this.memoryLimit = accelerators.isEmpty() ? Double.POSITIVE_INFINITY : accelerators.get(0).memoryLimit();
+        this.positions = accelerators.size() + cpus.size();
+        this.memory = units.memoryBytes();
+        this.groups = TransferGroups.of(units);
+        this.scale = scale;
+        this.split = objective == Objective.MAX_FORWARD_PLUS_MAX_BACKWARD;
 
+        // the steps' order is the order of the variables and constraints, which CP-SAT's search depends on
+        createPositionVariables();
+        createPlacementVariables();
+        createLoadVariables(lowerBound, upperBound);
+        createTransferVariables();
+        addAcceleratorCount();
+        addOnePositionPerUnit();
+        addUsedPositionsFirst();
+        addPrecedences();
+        addPositionLoads();
+        setObjective();
+    }
+
+    /** acc_p says whether position p is an accelerator; used_p whether it holds any unit. */
+    private void createPositionVariables() {
         isAccelerator = new BoolVar[positions];
-        List<Literal> accPositions = new ArrayList<>();
-        List<Literal> cpuPositions = new ArrayList<>();
         for (int p = 0; p < positions; p++) {
             isAccelerator[p] = model.newBoolVar("acc_" + p);
-            accPositions.add(isAccelerator[p]);
-            cpuPositions.add(isAccelerator[p].not());
         }
-        model.addEquality(LinearExpr.sum(accPositions.toArray(Literal[]::new)), accelerators.size());
-
-        y = new BoolVar[n][positions];
-        IntVar[] position = new IntVar[n];
-        BoolVar[] used = new BoolVar[positions];
+        used = new BoolVar[positions];
         for (int p = 0; p < positions; p++) {
             used[p] = model.newBoolVar("used_" + p);
         }
-        for (int u = 0; u < n; u++) {
-            LinearExprBuilder where = LinearExpr.newBuilder();
+    }
+
+    /** y_u_p places unit u at position p; pos_u is u's position as a number, for the precedences. */
+    private void createPlacementVariables() {
+        y = new BoolVar[units.size()][positions];
+        position = new IntVar[units.size()];
+        for (int u = 0; u < units.size(); u++) {
             for (int p = 0; p < positions; p++) {
                 y[u][p] = model.newBoolVar("y_" + u + "_" + p);
+            }
+            position[u] = model.newIntVar(0, positions - 1, "pos_" + u);
+        }
+    }
+
+    /**
+     * The loads to minimise: L between the bounds (the lower one less a unit per rounded-down
+     * term), and for fw+bw the forward and backward maxima F and B.
+     */
+    private void createLoadVariables(double lowerBound, double upperBound) {
+        int terms = units.size() + 2 * groups.size();
+        long low = Math.max(0, scale.down(lowerBound) - terms - 1);
+        long high = Double.isFinite(upperBound) ? scale.up(upperBound) + 1 : Long.MAX_VALUE / 4;
+        load = model.newIntVar(low, high, "L");
+        forwardMax = split ? model.newIntVar(0, high, "F") : null;
+        backwardMax = split ? model.newIntVar(0, high, "B") : null;
+    }
+
+    /** out and in of every transfer group at every position (only an accelerator position pays them). */
+    private void createTransferVariables() {
+        out = new BoolVar[positions][groups.size()];
+        in = new BoolVar[positions][groups.size()];
+        for (int p = 0; p < positions; p++) {
+            for (int gi = 0; gi < groups.size(); gi++) {
+                out[p][gi] = model.newBoolVar("out_" + gi + "_" + p);
+                in[p][gi] = model.newBoolVar("in_" + gi + "_" + p);
+            }
+        }
+    }
+
+    /** As many accelerator positions as accelerators; the other positions are the CPU cores. */
+    private void addAcceleratorCount() {
+        List<Literal> accPositions = new ArrayList<>();
+        for (int p = 0; p < positions; p++) {
+            accPositions.add(isAccelerator[p]);
+        }
+        model.addEquality(LinearExpr.sum(accPositions.toArray(Literal[]::new)), accelerators.size());
+    }
+
+    /**
+     * Every unit at exactly one position, which is then used, and a CPU one where the unit may not
+     * run on or does not fit an accelerator; pos_u is that position.
+     */
+    private void addOnePositionPerUnit() {
+        boolean[] accOk = units.runsOn(accKind);
+        for (int u = 0; u < units.size(); u++) {
+            LinearExprBuilder where = LinearExpr.newBuilder();
+            for (int p = 0; p < positions; p++) {
                 where.addTerm(y[u][p], p);
                 model.addImplication(y[u][p], used[p]);
                 if (!accOk[u] || memory[u] > memoryLimit) {
@@ -83,12 +161,15 @@ final class PipelineModel {
                 }
             }
             model.addExactlyOne(y[u]);
-            position[u] = model.newIntVar(0, positions - 1, "pos_" + u);
             model.addEquality(position[u], where);
         }
+    }
+
+    /** A used position holds a unit, and used positions come first: empty ones have no freedom. */
+    private void addUsedPositionsFirst() {
         for (int p = 0; p < positions; p++) {
             List<Literal> here = new ArrayList<>();
-            for (int u = 0; u < n; u++) {
+            for (int u = 0; u < units.size(); u++) {
                 here.add(y[u][p]);
             }
             here.add(used[p].not());
@@ -97,62 +178,94 @@ final class PipelineModel {
                 model.addImplication(used[p + 1], used[p]);
             }
         }
-        for (int u = 0; u < n; u++) {
+    }
+
+    /** pos(u) <= pos(w) along every precedence, so the units up to any position form an ideal. */
+    private void addPrecedences() {
+        for (int u = 0; u < units.size(); u++) {
             for (int w : units.successors(u)) {
                 model.addLessOrEqual(position[u], position[w]);
             }
         }
+    }
 
-        List<TransferGroups.Group> groups = TransferGroups.of(units);
-        boolean split = objective == Objective.MAX_FORWARD_PLUS_MAX_BACKWARD;
-        int terms = n + 2 * groups.size();
-        long low = Math.max(0, scale.down(lowerBound) - terms - 1);
-        long high = Double.isFinite(upperBound) ? scale.up(upperBound) + 1 : Long.MAX_VALUE / 4;
-        IntVar load = model.newIntVar(low, high, "L");
-        IntVar forwardMax = split ? model.newIntVar(0, high, "F") : null;
-        IntVar backwardMax = split ? model.newIntVar(0, high, "B") : null;
+    /**
+     * Position by position (the constraints stay in that order): its memory, its transfers, and its
+     * load, counted as an accelerator's or a CPU core's by the position's kind.
+     */
+    private void addPositionLoads() {
         double[] accFw = UnitCosts.phase(units, accKind, false);
         double[] accBw = UnitCosts.phase(units, accKind, true);
         double[] cpuFw = UnitCosts.phase(units, cpuKind, false);
         double[] cpuBw = UnitCosts.phase(units, cpuKind, true);
         for (int p = 0; p < positions; p++) {
-            LinearExprBuilder accForward = LinearExpr.newBuilder();
-            LinearExprBuilder accBackward = LinearExpr.newBuilder();
-            LinearExprBuilder cpuForward = LinearExpr.newBuilder();
-            LinearExprBuilder cpuBackward = LinearExpr.newBuilder();
-            LinearExprBuilder mem = LinearExpr.newBuilder();
-            for (int u = 0; u < n; u++) {
-                accForward.addTerm(y[u][p], scale.down(accFw[u]));
-                accBackward.addTerm(y[u][p], scale.down(accBw[u]));
-                cpuForward.addTerm(y[u][p], scale.down(cpuFw[u]));
-                cpuBackward.addTerm(y[u][p], scale.down(cpuBw[u]));
-                mem.addTerm(y[u][p], (long) Math.ceil(memory[u]));
-            }
-            if (Double.isFinite(memoryLimit)) {
-                model.addLessOrEqual(mem, (long) Math.floor(memoryLimit)).onlyEnforceIf(isAccelerator[p]);
-            }
-            for (int gi = 0; gi < groups.size(); gi++) {
-                TransferGroups.Group group = groups.get(gi);
-                long cost = scale.down(group.cost(accKind));
-                BoolVar out = model.newBoolVar("out_" + gi + "_" + p);
-                BoolVar in = model.newBoolVar("in_" + gi + "_" + p);
-                for (int w : group.consumers()) {
-                    model.addBoolOr(new Literal[] {y[group.source()][p].not(), y[w][p], out});
-                    model.addBoolOr(new Literal[] {y[w][p].not(), y[group.source()][p], in});
-                }
-                LinearExprBuilder phase = group.backward() ? accBackward : accForward;
-                phase.addTerm(out, cost).addTerm(in, cost);
-            }
-            if (split) {
-                model.addLessOrEqual(accForward, forwardMax).onlyEnforceIf(isAccelerator[p]);
-                model.addLessOrEqual(accBackward, backwardMax).onlyEnforceIf(isAccelerator[p]);
-                model.addLessOrEqual(cpuForward, forwardMax).onlyEnforceIf(isAccelerator[p].not());
-                model.addLessOrEqual(cpuBackward, backwardMax).onlyEnforceIf(isAccelerator[p].not());
-            } else {
-                model.addLessOrEqual(accForward.add(accBackward.build()), load).onlyEnforceIf(isAccelerator[p]);
-                model.addLessOrEqual(cpuForward.add(cpuBackward.build()), load).onlyEnforceIf(isAccelerator[p].not());
-            }
+            addMemoryLimit(p);
+            LinearExprBuilder accForward = computeLoad(p, accFw);
+            LinearExprBuilder accBackward = computeLoad(p, accBw);
+            LinearExprBuilder cpuForward = computeLoad(p, cpuFw);
+            LinearExprBuilder cpuBackward = computeLoad(p, cpuBw);
+            addTransfers(p, accForward, accBackward);
+            addLoadLimits(p, accForward, accBackward, cpuForward, cpuBackward);
         }
+    }
+
+    /** The scaled compute of the units at position p, with the given per-unit times. */
+    private LinearExprBuilder computeLoad(int p, double[] time) {
+        LinearExprBuilder sum = LinearExpr.newBuilder();
+        for (int u = 0; u < units.size(); u++) {
+            sum.addTerm(y[u][p], scale.down(time[u]));
+        }
+        return sum;
+    }
+
+    /** An accelerator position holds at most an accelerator's memory. */
+    private void addMemoryLimit(int p) {
+        if (!Double.isFinite(memoryLimit)) {
+            return;
+        }
+        LinearExprBuilder mem = LinearExpr.newBuilder();
+        for (int u = 0; u < units.size(); u++) {
+            mem.addTerm(y[u][p], (long) Math.ceil(memory[u]));
+        }
+        model.addLessOrEqual(mem, (long) Math.floor(memoryLimit)).onlyEnforceIf(isAccelerator[p]);
+    }
+
+    /**
+     * out = 1 when a group's producer is at p and a consumer is not, in = 1 when a consumer is at p
+     * and the producer is not; both cost the group's transfer in the accelerator load of its phase.
+     */
+    private void addTransfers(int p, LinearExprBuilder accForward, LinearExprBuilder accBackward) {
+        for (int gi = 0; gi < groups.size(); gi++) {
+            TransferGroups.Group group = groups.get(gi);
+            long cost = scale.down(group.cost(accKind));
+            for (int w : group.consumers()) {
+                model.addBoolOr(new Literal[] {y[group.source()][p].not(), y[w][p], out[p][gi]});
+                model.addBoolOr(new Literal[] {y[w][p].not(), y[group.source()][p], in[p][gi]});
+            }
+            LinearExprBuilder phase = group.backward() ? accBackward : accForward;
+            phase.addTerm(out[p][gi], cost).addTerm(in[p][gi], cost);
+        }
+    }
+
+    /**
+     * The position's load, an accelerator's or a CPU core's by its kind, at most L; for fw+bw its
+     * forward and backward loads at most F and B.
+     */
+    private void addLoadLimits(int p, LinearExprBuilder accForward, LinearExprBuilder accBackward,
+                               LinearExprBuilder cpuForward, LinearExprBuilder cpuBackward) {
+        if (split) {
+            model.addLessOrEqual(accForward, forwardMax).onlyEnforceIf(isAccelerator[p]);
+            model.addLessOrEqual(accBackward, backwardMax).onlyEnforceIf(isAccelerator[p]);
+            model.addLessOrEqual(cpuForward, forwardMax).onlyEnforceIf(isAccelerator[p].not());
+            model.addLessOrEqual(cpuBackward, backwardMax).onlyEnforceIf(isAccelerator[p].not());
+        } else {
+            model.addLessOrEqual(accForward.add(accBackward.build()), load).onlyEnforceIf(isAccelerator[p]);
+            model.addLessOrEqual(cpuForward.add(cpuBackward.build()), load).onlyEnforceIf(isAccelerator[p].not());
+        }
+    }
+
+    /** Minimise L, or F + B. */
+    private void setObjective() {
         if (split) {
             model.minimize(LinearExpr.newBuilder().add(forwardMax).add(backwardMax));
         } else {

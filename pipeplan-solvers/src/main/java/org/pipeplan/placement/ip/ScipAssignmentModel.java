@@ -34,7 +34,19 @@ final class ScipAssignmentModel {
     private final MPSolver solver;
     private final UnitGraph units;
     private final List<Device> devices;
-    private final MPVariable[][] x;
+    private final List<TransferGroups.Group> groups;
+    private final double[] memory;
+    private final boolean split;
+
+    // the variables, in the order the create* steps make them
+    /** x[u][d], null where unit u may not go on device d. */
+    private MPVariable[][] x;
+    private MPVariable load;
+    private MPVariable forwardMax;
+    private MPVariable backwardMax;
+    /** out[d][g], in[d][g]: group g's tensor leaves, enters accelerator d; null where it cannot. */
+    private MPVariable[][] out;
+    private MPVariable[][] in;
 
     ScipAssignmentModel(PlacementProblem problem, UnitGraph units, Objective objective, double lowerBound,
                         double upperBound) {
@@ -45,40 +57,111 @@ final class ScipAssignmentModel {
             throw new IllegalStateException("OR-Tools was built without SCIP");
         }
         applyParameters(solver);
-        int n = units.size();
-        int d = devices.size();
-        double[] memory = units.memoryBytes();
+        this.groups = TransferGroups.of(units);
+        this.memory = units.memoryBytes();
+        this.split = objective == Objective.MAX_FORWARD_PLUS_MAX_BACKWARD;
+
+        // the steps' order is the order of the variables and constraints, which SCIP's search depends on
+        createAssignmentVariables();
+        createLoadVariables(lowerBound, upperBound);
+        createTransferVariables();
+        addOneDevicePerUnit();
+        addMemoryLimits();
+        addDeviceLoads();
+        setObjective();
+    }
+
+    /**
+     * x_u_d for every device d where unit u may run and fit, and that the symmetry rule leaves it
+     * (the first u+1 devices of each kind).
+     */
+    private void createAssignmentVariables() {
         int[] rank = SymmetryRelabel.ranks(devices);
-        x = new MPVariable[n][d];
-        boolean[][] runs = new boolean[d][];
+        x = new MPVariable[units.size()][devices.size()];
+        boolean[][] runs = new boolean[devices.size()][];
         for (Device dev : devices) {
             runs[dev.index()] = units.runsOn(dev.kind());
         }
-        for (int u = 0; u < n; u++) {
-            MPConstraint one = solver.makeConstraint(1, 1);
+        for (int u = 0; u < units.size(); u++) {
             for (Device dev : devices) {
                 if (runs[dev.index()][u] && memory[u] <= dev.memoryLimit() && rank[dev.index()] <= u) {
                     x[u][dev.index()] = solver.makeBoolVar("x_" + u + "_" + dev.index());
+                }
+            }
+        }
+    }
+
+    /**
+     * The loads to minimise: L between the bounds (widened by a relative 1e-9), and for fw+bw the
+     * forward and backward maxima F and B.
+     */
+    private void createLoadVariables(double lowerBound, double upperBound) {
+        double high = Double.isFinite(upperBound) ? upperBound * (1 + 1e-9) : MPSolver.infinity();
+        load = solver.makeNumVar(split ? 0 : lowerBound * (1 - 1e-9), high, "L");
+        forwardMax = split ? solver.makeNumVar(0, high, "F") : null;
+        backwardMax = split ? solver.makeNumVar(0, high, "B") : null;
+    }
+
+    /**
+     * out and in of every transfer group on every accelerator, where they can be 1: out where the
+     * producers may be on it, in where a consumer may. Continuous in [0, 1]: once x is integral,
+     * their rows bound them below by 0 or 1.
+     */
+    private void createTransferVariables() {
+        out = new MPVariable[devices.size()][groups.size()];
+        in = new MPVariable[devices.size()][groups.size()];
+        for (Device dev : devices) {
+            if (!dev.isAccelerator()) {
+                continue;
+            }
+            int di = dev.index();
+            for (int gi = 0; gi < groups.size(); gi++) {
+                TransferGroups.Group group = groups.get(gi);
+                if (x[group.source()][di] != null) {
+                    out[di][gi] = solver.makeNumVar(0, 1, "out");
+                }
+                boolean consumerMayBeHere = false;
+                for (int w : group.consumers()) {
+                    consumerMayBeHere |= x[w][di] != null;
+                }
+                if (consumerMayBeHere) {
+                    in[di][gi] = solver.makeNumVar(0, 1, "in");
+                }
+            }
+        }
+    }
+
+    /** Every unit on exactly one of its allowed devices. */
+    private void addOneDevicePerUnit() {
+        for (int u = 0; u < units.size(); u++) {
+            MPConstraint one = solver.makeConstraint(1, 1);
+            for (Device dev : devices) {
+                if (x[u][dev.index()] != null) {
                     one.setCoefficient(x[u][dev.index()], 1);
                 }
             }
         }
+    }
+
+    /** Every accelerator with a finite memory holds at most that memory. */
+    private void addMemoryLimits() {
         for (Device dev : devices) {
             if (dev.isAccelerator() && Double.isFinite(dev.memoryLimit())) {
                 MPConstraint used = solver.makeConstraint(-MPSolver.infinity(), dev.memoryLimit());
-                for (int u = 0; u < n; u++) {
+                for (int u = 0; u < units.size(); u++) {
                     if (x[u][dev.index()] != null) {
                         used.setCoefficient(x[u][dev.index()], memory[u]);
                     }
                 }
             }
         }
-        boolean split = objective == Objective.MAX_FORWARD_PLUS_MAX_BACKWARD;
-        double high = Double.isFinite(upperBound) ? upperBound * (1 + 1e-9) : MPSolver.infinity();
-        MPVariable load = solver.makeNumVar(split ? 0 : lowerBound * (1 - 1e-9), high, "L");
-        MPVariable forwardMax = split ? solver.makeNumVar(0, high, "F") : null;
-        MPVariable backwardMax = split ? solver.makeNumVar(0, high, "B") : null;
-        List<TransferGroups.Group> groups = TransferGroups.of(units);
+    }
+
+    /**
+     * Device by device (the rows stay in that order): the device's compute plus transfers at most
+     * L, or its forward and backward loads at most F and B, then an accelerator's transfer rows.
+     */
+    private void addDeviceLoads() {
         for (Device dev : devices) {
             int di = dev.index();
             MPConstraint forward = solver.makeConstraint(-MPSolver.infinity(), 0);
@@ -89,7 +172,7 @@ final class ScipAssignmentModel {
             }
             double[] fw = UnitCosts.phase(units, dev.kind(), false);
             double[] bw = UnitCosts.phase(units, dev.kind(), true);
-            for (int u = 0; u < n; u++) {
+            for (int u = 0; u < units.size(); u++) {
                 if (x[u][di] != null) {
                     forward.setCoefficient(x[u][di], split ? fw[u] : fw[u] + bw[u]);
                     if (split) {
@@ -97,42 +180,55 @@ final class ScipAssignmentModel {
                     }
                 }
             }
-            if (!dev.isAccelerator()) {
-                continue;
+            if (dev.isAccelerator()) {
+                addTransfers(dev, forward, backward);
             }
-            for (TransferGroups.Group group : groups) {
-                MPConstraint phase = group.backward() ? backward : forward;
-                MPVariable here = x[group.source()][di];
-                if (here != null) {
-                    MPVariable out = solver.makeNumVar(0, 1, "out");
-                    phase.setCoefficient(out, group.cost(dev.kind()));
-                    for (int w : group.consumers()) {
-                        MPConstraint c = solver.makeConstraint(-MPSolver.infinity(), 0);
-                        c.setCoefficient(here, 1);
-                        c.setCoefficient(out, -1);
-                        if (x[w][di] != null) {
-                            c.setCoefficient(x[w][di], -1);
-                        }
+        }
+    }
+
+    /**
+     * On accelerator dev: out >= 1 when a group's producers are on it and a consumer is not, in
+     * >= 1 when a consumer is on it and the producers are not; both cost the group's transfer in
+     * the load row of the producers' phase.
+     */
+    private void addTransfers(Device dev, MPConstraint forward, MPConstraint backward) {
+        int di = dev.index();
+        for (int gi = 0; gi < groups.size(); gi++) {
+            TransferGroups.Group group = groups.get(gi);
+            MPConstraint phase = group.backward() ? backward : forward;
+            MPVariable here = x[group.source()][di];
+            MPVariable sent = out[di][gi];
+            if (sent != null) {
+                phase.setCoefficient(sent, group.cost(dev.kind()));
+                for (int w : group.consumers()) {
+                    MPConstraint c = solver.makeConstraint(-MPSolver.infinity(), 0);
+                    c.setCoefficient(here, 1);
+                    c.setCoefficient(sent, -1);
+                    if (x[w][di] != null) {
+                        c.setCoefficient(x[w][di], -1);
                     }
                 }
-                MPVariable in = null;
+            }
+            MPVariable received = in[di][gi];
+            if (received != null) {
+                phase.setCoefficient(received, group.cost(dev.kind()));
                 for (int w : group.consumers()) {
                     if (x[w][di] == null) {
                         continue;
                     }
-                    if (in == null) {
-                        in = solver.makeNumVar(0, 1, "in");
-                        phase.setCoefficient(in, group.cost(dev.kind()));
-                    }
                     MPConstraint c = solver.makeConstraint(-MPSolver.infinity(), 0);
                     c.setCoefficient(x[w][di], 1);
-                    c.setCoefficient(in, -1);
+                    c.setCoefficient(received, -1);
                     if (here != null) {
                         c.setCoefficient(here, -1);
                     }
                 }
             }
         }
+    }
+
+    /** Minimise L, or F + B. */
+    private void setObjective() {
         MPObjective goal = solver.objective();
         if (split) {
             goal.setCoefficient(forwardMax, 1);

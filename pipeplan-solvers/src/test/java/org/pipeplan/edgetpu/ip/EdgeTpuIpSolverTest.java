@@ -10,7 +10,7 @@ import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
 import org.pipeplan.edgetpu.split.CompilerSegmentation;
 import org.pipeplan.edgetpu.split.OrderDp;
 import org.pipeplan.generate.SyntheticDagGenerator;
-import org.pipeplan.placement.PlacementOptions;
+import org.pipeplan.planner.RunSettings;
 
 class EdgeTpuIpSolverTest {
 
@@ -34,7 +34,7 @@ class EdgeTpuIpSolverTest {
     @Test
     void provesTheBruteForceOptimumOnSmallGraphs() {
         SyntheticDagGenerator gen = SyntheticDagGenerator.standard();
-        PlacementOptions options = PlacementOptions.defaults().withTimeLimit(30).withWorkers(2);
+        RunSettings options = RunSettings.defaults().withTimeLimit(30).withWorkers(2);
         for (int seed = 0; seed < 20; seed++) {
             EdgeTpuGraph g = EdgeTpuGraph.of(gen.generate(100 + seed, 9));
             // small caches and slow links so that streaming and pass-through both matter
@@ -51,7 +51,7 @@ class EdgeTpuIpSolverTest {
     void neverWorseThanTheOrderSplitOnLargerGraphs() {
         EdgeTpuGraph g = EdgeTpuGraph.of(SyntheticDagGenerator.standard().generate(7, 120));
         EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(4);
-        EdgeTpuIpSolver.Result r = EdgeTpuIpSolver.solve(g, p, PlacementOptions.defaults().withTimeLimit(10).withWorkers(2), null);
+        EdgeTpuIpSolver.Result r = EdgeTpuIpSolver.solve(g, p, RunSettings.defaults().withTimeLimit(10).withWorkers(2), null);
         double order = EdgeTpuEvaluator.evaluate(g, p, OrderDp.split(g, p)).bottleneck();
         assertTrue(r.times().bottleneck() <= order + 1e-9);
         assertTrue(r.lowerBound() <= r.times().bottleneck() + 1e-9);
