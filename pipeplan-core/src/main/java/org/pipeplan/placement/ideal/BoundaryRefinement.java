@@ -17,7 +17,7 @@ import org.pipeplan.units.UnitGraph;
  * nested ideals, so the split stays contiguous. Each move replaces the largest load by two smaller
  * ones, so the sorted loads fall lexicographically and the descent ends.
  */
-public final class BoundaryRefinement {
+final class BoundaryRefinement {
 
     /** A move must lower the stage's load by more than this share of it. */
     private static final double MIN_GAIN = 1e-9;

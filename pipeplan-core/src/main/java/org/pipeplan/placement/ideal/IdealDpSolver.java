@@ -35,7 +35,7 @@ import org.pipeplan.units.UnitGraph;
  * on the fine units ({@link BoundaryRefinement}). The plan is then OPTIMAL only when it meets the
  * lower bound of the fine graph; otherwise it is FEASIBLE with that bound.
  */
-public abstract class IdealDpSolver implements PlacementSolver {
+abstract class IdealDpSolver implements PlacementSolver {
 
     /** Relative slack on the incumbent bound, so that splits equal to it up to rounding survive. */
     private static final double BOUND_SLACK = 1e-9;

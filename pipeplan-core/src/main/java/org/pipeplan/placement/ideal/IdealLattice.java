@@ -14,7 +14,7 @@ import org.pipeplan.units.UnitGraph;
  * a smaller number; 0 is the empty ideal and {@link #full()} the whole graph. Each ideal is stored
  * as a bit set over units.
  */
-public final class IdealLattice {
+final class IdealLattice {
 
     /** Upper limit on stored bit-set words, to keep memory bounded whatever the graph. */
     static final long MAX_WORDS = 64L << 20;

@@ -1,7 +1,7 @@
 package org.pipeplan.placement.ideal;
 
 /** The forward graph has more ideals than the DP is allowed to enumerate. */
-public class IdealLimitExceededException extends Exception {
+class IdealLimitExceededException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final long limit;

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.ortools.CpSatSearch;
+import org.pipeplan.ortools.Engine;
+import org.pipeplan.ortools.EngineStatus;
 import org.pipeplan.ortools.ModelScale;
 import org.pipeplan.placement.Objective;
 import org.pipeplan.placement.Placement;
@@ -39,7 +41,7 @@ public final class ContiguousIpSolver extends ThroughputIpSolver {
     }
 
     @Override
-    protected Search search(PlacementProblem problem, PlacementOptions options, Deadline deadline, Plan start,
+    SearchOutcome search(PlacementProblem problem, PlacementOptions options, Deadline deadline, Plan start,
                             ModelScale scale, double lowerBound, double upperBound, Map<String, Number> stats) {
         requireIdenticalDevices(problem, name());
         UnitGraph units = Contraction.contract(problem.graph(), ContractionOptions.exact(),
@@ -53,6 +55,8 @@ public final class ContiguousIpSolver extends ThroughputIpSolver {
         stats.put("cpSatSeconds", r.seconds());
         List<Integer> order = new ArrayList<>();
         Placement placement = r.hasSolution() ? m.decode(r.solver(), order) : null;
-        return new Search(placement, order, scale.time(r.bound()), r.status().name());
+        EngineStatus engine = EngineStatus.of(r.status());
+        return new SearchOutcome(placement, order, scale.time(r.bound()), engine == EngineStatus.OPTIMAL,
+                Map.of(Engine.CP_SAT, engine));
     }
 }

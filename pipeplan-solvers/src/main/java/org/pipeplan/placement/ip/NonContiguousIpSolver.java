@@ -2,6 +2,7 @@ package org.pipeplan.placement.ip;
 
 import com.google.ortools.sat.CpSolverStatus;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -11,6 +12,8 @@ import org.pipeplan.bound.FrontierDp;
 import org.pipeplan.bound.PackingBound;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.ortools.CpSatSearch;
+import org.pipeplan.ortools.Engine;
+import org.pipeplan.ortools.EngineStatus;
 import org.pipeplan.ortools.ModelScale;
 import org.pipeplan.placement.Placement;
 import org.pipeplan.placement.PlacementOptions;
@@ -73,7 +76,7 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
      * the other.
      */
     @Override
-    protected Search search(PlacementProblem problem, PlacementOptions options, Deadline deadline, Plan start,
+    SearchOutcome search(PlacementProblem problem, PlacementOptions options, Deadline deadline, Plan start,
                             ModelScale scale, double lowerBound, double upperBound, Map<String, Number> stats) {
         UnitGraph units = Contraction.contract(problem.graph(), ContractionOptions.nonContiguous(),
                 smallestAcceleratorMemory(problem));
@@ -94,7 +97,7 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
             double packing = packingBound(problem, joined, lowerBound, upperBound,
                     deadline.share(PACKING_SHARE, stopBoth), stats);
             if (packing >= upperBound * (1 - OPTIMALITY_TOLERANCE)) {
-                return new Search(start.placement(), List.of(), packing, "OPTIMAL"); // the warm start is optimal
+                return SearchOutcome.proven(start.placement(), packing); // the warm start is optimal
             }
             lowerBound = Math.max(lowerBound, packing);
             AssignmentModel m = new AssignmentModel(problem, joined, options.objective(), scale, lowerBound, upperBound);
@@ -110,9 +113,10 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                         deadline.share(INCUMBENT_PHASE_SHARE, stopBoth), options.run().workers(),
                         "CP-SAT search (ip, incumbent phase)", scale);
                 stats.put("incumbentPhaseSeconds", first.seconds());
-                if (first.status() == CpSolverStatus.OPTIMAL || first.status() == CpSolverStatus.INFEASIBLE) {
-                    double bound = first.status() == CpSolverStatus.INFEASIBLE ? upperBound : scale.time(first.bound());
-                    return new Search(first.hasSolution() ? m.decode(first.solver()) : null, List.of(), bound, "OPTIMAL");
+                EngineStatus phase = EngineStatus.of(first.status());
+                if (phase.settled()) {
+                    double bound = phase == EngineStatus.INFEASIBLE ? upperBound : scale.time(first.bound());
+                    return SearchOutcome.proven(first.hasSolution() ? m.decode(first.solver()) : null, bound);
                 }
                 phaseBound = scale.time(first.bound());
                 if (first.hasSolution()) {
@@ -151,7 +155,7 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                 scip = thread.submit(() -> {
                     ScipAssignmentModel.Result result = running.solve(Double.isFinite(seconds) ? seconds : 1e9,
                             stopBoth);
-                    if (result.status().equals("OPTIMAL") || result.status().equals("INFEASIBLE")) {
+                    if (result.status().settled()) {
                         stopBoth.requestStop(); // proven: CP-SAT may stop
                     }
                     return result;
@@ -173,7 +177,8 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
 
             double bound = Math.max(Math.max(Math.max(phaseBound, frontierBound), lowerBound),
                     r.status() == CpSolverStatus.INFEASIBLE ? cutoff : scale.time(r.bound()));
-            String status = "CP-SAT " + r.status().name();
+            Map<Engine, EngineStatus> engines = new EnumMap<>(Engine.class);
+            engines.put(Engine.CP_SAT, EngineStatus.of(r.status()));
             if (r.hasSolution()) {
                 candidates.add(m.decode(r.solver()));
             }
@@ -181,7 +186,7 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                 stopBoth.requestStop(); // CP-SAT is done: SCIP stops too
                 ScipAssignmentModel.Result s = scip.get();
                 thread.shutdownNow();
-                status += ", SCIP " + s.status();
+                engines.put(Engine.SCIP, s.status());
                 bound = Math.max(bound, Math.min(cutoff, s.bound()));
                 if (s.placement() != null) {
                     candidates.add(s.placement());
@@ -196,12 +201,12 @@ public final class NonContiguousIpSolver extends ThroughputIpSolver {
                     bestValue = e.value(options.objective());
                 }
             }
-            boolean proven = r.status() == CpSolverStatus.OPTIMAL || status.contains("SCIP OPTIMAL")
+            boolean proven = r.status() == CpSolverStatus.OPTIMAL || engines.get(Engine.SCIP) == EngineStatus.OPTIMAL
                     || frontierBound >= cutoff * (1 - OPTIMALITY_TOLERANCE);
-            return new Search(best, List.of(), bound, proven ? "OPTIMAL" : status);
+            return new SearchOutcome(best, List.of(), bound, proven, engines);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Search(null, List.of(), lowerBound, "interrupted");
+            return SearchOutcome.interrupted(lowerBound);
         } catch (IllegalArgumentException e) {
             throw e; // bad tuning parameters: the user's error, reported as it is
         } catch (Exception e) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.pipeplan.device.Device;
 import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.ortools.EngineStatus;
 import org.pipeplan.ortools.StopWatchdog;
 import org.pipeplan.placement.Objective;
 import org.pipeplan.placement.Placement;
@@ -25,7 +26,7 @@ import org.pipeplan.units.UnitGraph;
 final class ScipAssignmentModel {
 
     /** What SCIP ended with. */
-    record Result(Placement placement, double bound, String status) {
+    record Result(Placement placement, double bound, EngineStatus status) {
     }
 
     /** Environment variable with extra SCIP parameters (SCIP's "NAME = VALUE" lines), for tuning. */
@@ -308,7 +309,7 @@ final class ScipAssignmentModel {
         }
         double bound = status == MPSolver.ResultStatus.INFEASIBLE ? Double.POSITIVE_INFINITY
                 : solver.objective().bestBound();
-        return new Result(placement, bound, status.name());
+        return new Result(placement, bound, EngineStatus.of(status));
     }
 
 }

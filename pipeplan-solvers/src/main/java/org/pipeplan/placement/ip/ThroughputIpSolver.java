@@ -42,12 +42,8 @@ abstract class ThroughputIpSolver implements PlacementSolver {
     protected abstract Plan warmStart(PlacementProblem problem, PlacementOptions options);
 
     /** Builds the model, hints the start, searches; returns the solution's placement and pipeline order, or null. */
-    protected abstract Search search(PlacementProblem problem, PlacementOptions options, Deadline deadline, Plan start,
-                                     ModelScale scale, double lowerBound, double upperBound, Map<String, Number> stats);
-
-    /** What a search found: a placement (null if none), its pipeline order, and the proven bound. */
-    protected record Search(Placement placement, List<Integer> pipelineOrder, double bound, String status) {
-    }
+    abstract SearchOutcome search(PlacementProblem problem, PlacementOptions options, Deadline deadline, Plan start,
+                                  ModelScale scale, double lowerBound, double upperBound, Map<String, Number> stats);
 
     @Override
     public Plan solve(PlacementProblem problem, PlacementOptions options) {
@@ -67,7 +63,7 @@ abstract class ThroughputIpSolver implements PlacementSolver {
         stats.put("warmStart", warmValue);
 
         ModelScale scale = ModelScale.forMaximum(warmValue);
-        Search found = search(problem, options, deadline, warm, scale, lowerBound,
+        SearchOutcome found = search(problem, options, deadline, warm, scale, lowerBound,
                 PlanEvaluation.of(problem, warm.placement()).feasible() ? warmValue : Double.POSITIVE_INFINITY, stats);
 
         Placement best = warm.placement();
@@ -86,8 +82,8 @@ abstract class ThroughputIpSolver implements PlacementSolver {
         PlanEvaluation finalEvaluation = PlanEvaluation.of(problem, best);
         PlanStatus status = !finalEvaluation.feasible() ? PlanStatus.INFEASIBLE
                 : value - bound <= OPTIMALITY_TOLERANCE * value ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE;
-        String note = found.status().equals("OPTIMAL") || status == PlanStatus.OPTIMAL ? ""
-                : "search stopped (" + found.status() + (options.run().stop().isRequested() ? ", interrupted" : "")
+        String note = found.proven() || status == PlanStatus.OPTIMAL ? ""
+                : "search stopped (" + found.describe() + (options.run().stop().isRequested() ? ", interrupted" : "")
                 + "): best plan found, not proven optimal";
         return Plan.builder(problem.name(), name(), objective).value(value).lowerBound(bound).status(status).placement(best)
                 .pipelineOrder(order.isEmpty() ? finalEvaluation.loads().contiguity().pipelineOrder() : order)
