@@ -2,6 +2,7 @@ package org.pipeplan.placement.baseline;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,8 +97,16 @@ public final class GreedyLatencySolver implements PlacementSolver {
         boolean feasible = evaluation.feasible() && !overflow;
         return Plan.builder(problem.name(), name(), Objective.LATENCY).value(evaluation.latency()).lowerBound(bound)
                 .status(feasible ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE).placement(placement).secondsSince(start)
-                .stats(Map.of("blocks", blocks.size(), "accelerators", opened))
+                .stats(stats(blocks.size(), opened))
                 .note(feasible ? "" : "some blocks fit on no device").build();
+    }
+
+    /** The statistics in a fixed order (Map.of's order changes from run to run). */
+    private static Map<String, Number> stats(int blocks, int accelerators) {
+        Map<String, Number> stats = new LinkedHashMap<>();
+        stats.put("blocks", blocks);
+        stats.put("accelerators", accelerators);
+        return stats;
     }
 
     /**
