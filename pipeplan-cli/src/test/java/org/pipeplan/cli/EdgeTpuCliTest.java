@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.pipeplan.cli.output.TextTable;
+import org.pipeplan.onnx.testing.SharedModels;
 import org.pipeplan.onnx.testing.TinyModels;
+import org.pipeplan.testing.TestData;
 
 class EdgeTpuCliTest {
 
@@ -44,6 +47,17 @@ class EdgeTpuCliTest {
         String table = r.out().substring(r.out().indexOf("stages of the best split"));
         String firstRow = table.lines().filter(l -> l.trim().startsWith("0 ")).findFirst().orElseThrow();
         assertTrue(e.out().contains(firstRow), r.out() + e.out());
+        assertTrue(!e.out().contains("WARNING"), e.out());
+    }
+
+    @Test
+    void aSplitWrittenBeforeTheRedesignStillEvaluates() throws Exception {
+        Path model = SharedModels.model("squeezenet1_0.graph.onnx");
+        Path plan = TestData.fixture("plans-v1/squeezenet1_0.s4.edgetpu.json");
+        double written = new ObjectMapper().readTree(plan.toFile()).get("bottleneckMs").asDouble();
+        Cli.Run e = Cli.run("evaluate", model.toString(), "--plan", plan.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("(order): bottleneck " + TextTable.num(written) + " ms"), e.out());
         assertTrue(!e.out().contains("WARNING"), e.out());
     }
 

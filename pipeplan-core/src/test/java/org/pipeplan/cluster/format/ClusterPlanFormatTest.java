@@ -100,4 +100,21 @@ class ClusterPlanFormatTest {
         ClusterEvaluation e = ClusterEvaluator.evaluate(p, ClusterPlanReader.read(file, p));
         assertTrue(e.problems().contains("node " + dropped + " is in no stage"), e.problems().toString());
     }
+
+    /** A cluster plan written by pipeplan before its reader existed (format version 1). */
+    @Test
+    void aPlanWrittenBeforeLoadsWithItsEvaluation() throws Exception {
+        // the cluster of plan -k 8 -s parallel: the file's accelerators as V100s of the catalog
+        var source = PlacementJsonReader.read(TestData.projectRoot().resolve("examples/bert24_training.json"))
+                .withDevices(org.pipeplan.device.DeviceSet.acceleratorsAndCpus(8, 17185374208.0, 1));
+        var v100 = org.pipeplan.io.DeviceFileReader.bundledCatalog().get("v100-16gb");
+        ClusterProblem p = new ClusterProblem(source, GpuCluster.of(v100, 8, 8, 17185374208.0,
+                GpuCluster.DEFAULT_INTER_NODE_BANDWIDTH), 32);
+        Path file = TestData.fixture("plans-v1/bert24_training.k8.parallel.json");
+        ClusterPlan plan = ClusterPlanReader.read(file, p);
+        ClusterEvaluation e = ClusterEvaluator.evaluate(p, plan);
+        assertTrue(e.feasible(), e.problems().toString());
+        assertEquals(new ObjectMapper().readTree(file.toFile()).get("timePerSample").asDouble(), e.timePerSample(), 0);
+        assertEquals(ClusterPlanners.byName("parallel").solve(p, ClusterOptions.defaults()).stages(), plan.stages());
+    }
 }

@@ -85,4 +85,32 @@ class PlanFileTest {
                 .contains("fpgas[6]: the split uses 7 fpgas lists but the problem has only 6 accelerators"));
         assertTrue(bad("{\"fpgas\": [{\"nodes\": [\"x\"]}]}").getMessage().contains("'nodes' must be a number"));
     }
+
+    /** Plans written by pipeplan before the redesign into planning families (format version 1). */
+    @Test
+    void plansWrittenBeforeStillLoadWithTheirEvaluation() throws Exception {
+        PlacementProblem inference = PlacementJsonReader.read(TestData.fixture("LayerGraphs/bert24_inference.json"));
+        PlacementProblem latency = PlacementJsonReader.read(TestData.fixture("latency/LayerGraphs/bert24_inference.json"));
+        Object[][] cases = {
+            {training, "plans-v1/bert24_training.dp.json"},
+            {inference, "plans-v1/bert24_inference.local-search.json"},
+            {latency, "plans-v1/bert24_inference.latency.json"},
+        };
+        for (Object[] c : cases) {
+            PlacementProblem problem = (PlacementProblem) c[0];
+            Path file = TestData.fixture((String) c[1]);
+            JsonNode written = new ObjectMapper().readTree(file.toFile());
+            Placement placement = PlanFileReader.read(file, problem);
+            PlanEvaluation e = PlanEvaluation.of(problem, placement);
+            assertEquals(written.get("maxLoad").asDouble(), e.loads().maxLoad(), 0, file.toString());
+            assertEquals(written.get("latency").asDouble(), e.latency().latency(), 0, file.toString());
+            assertEquals(written.get("contiguous").asBoolean(), e.loads().contiguity().contiguous(), file.toString());
+            assertEquals(written.get("feasible").asBoolean(), e.feasible(), file.toString());
+            boolean pieces = false;
+            for (JsonNode d : written.get("devices")) {
+                pieces |= d.has("pieces");
+            }
+            assertEquals(pieces, placement.hasPieces(), file.toString());
+        }
+    }
 }
