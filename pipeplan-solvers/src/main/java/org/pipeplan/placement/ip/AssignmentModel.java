@@ -51,6 +51,7 @@ final class AssignmentModel {
     // the variables, in the order the create* steps make them
     /** x[u][d], null where unit u may not go on device d. */
     private BoolVar[][] x;
+    private LoadObjective objective;
     private IntVar load;
     private IntVar forwardMax;
     private IntVar backwardMax;
@@ -98,17 +99,12 @@ final class AssignmentModel {
         }
     }
 
-    /**
-     * The loads to minimise: L between the bounds (the lower one less a unit per rounded-down
-     * term), and for fw+bw the forward and backward maxima F and B.
-     */
+    /** The loads to minimise: L, and for fw+bw F and B ({@link LoadObjective}). */
     private void createLoadVariables(double lowerBound, double upperBound) {
-        int terms = units.size() + 2 * groups.size();
-        long low = Math.max(0, scale.down(lowerBound) - terms - 1);
-        long high = Double.isFinite(upperBound) ? scale.up(upperBound) + 1 : Long.MAX_VALUE / 4;
-        load = model.newIntVar(low, high, "L");
-        forwardMax = split ? model.newIntVar(0, high, "F") : null;
-        backwardMax = split ? model.newIntVar(0, high, "B") : null;
+        objective = new LoadObjective(model, scale, units.size() + 2 * groups.size(), lowerBound, upperBound, split);
+        load = objective.load;
+        forwardMax = objective.forwardMax;
+        backwardMax = objective.backwardMax;
     }
 
     /**
@@ -232,11 +228,7 @@ final class AssignmentModel {
 
     /** Minimise L, or F + B. */
     private void setObjective() {
-        if (split) {
-            model.minimize(LinearExpr.newBuilder().add(forwardMax).add(backwardMax));
-        } else {
-            model.minimize(load);
-        }
+        objective.minimize(model);
     }
 
     private static long key(int group, int device) {

@@ -52,6 +52,7 @@ final class PipelineModel {
     private BoolVar[] used;
     private BoolVar[][] y;
     private IntVar[] position;
+    private LoadObjective objective;
     private IntVar load;
     private IntVar forwardMax;
     private IntVar backwardMax;
@@ -111,17 +112,12 @@ final class PipelineModel {
         }
     }
 
-    /**
-     * The loads to minimise: L between the bounds (the lower one less a unit per rounded-down
-     * term), and for fw+bw the forward and backward maxima F and B.
-     */
+    /** The loads to minimise: L, and for fw+bw F and B ({@link LoadObjective}). */
     private void createLoadVariables(double lowerBound, double upperBound) {
-        int terms = units.size() + 2 * groups.size();
-        long low = Math.max(0, scale.down(lowerBound) - terms - 1);
-        long high = Double.isFinite(upperBound) ? scale.up(upperBound) + 1 : Long.MAX_VALUE / 4;
-        load = model.newIntVar(low, high, "L");
-        forwardMax = split ? model.newIntVar(0, high, "F") : null;
-        backwardMax = split ? model.newIntVar(0, high, "B") : null;
+        objective = new LoadObjective(model, scale, units.size() + 2 * groups.size(), lowerBound, upperBound, split);
+        load = objective.load;
+        forwardMax = objective.forwardMax;
+        backwardMax = objective.backwardMax;
     }
 
     /** out and in of every transfer group at every position (only an accelerator position pays them). */
@@ -266,11 +262,7 @@ final class PipelineModel {
 
     /** Minimise L, or F + B. */
     private void setObjective() {
-        if (split) {
-            model.minimize(LinearExpr.newBuilder().add(forwardMax).add(backwardMax));
-        } else {
-            model.minimize(load);
-        }
+        objective.minimize(model);
     }
 
     /**
