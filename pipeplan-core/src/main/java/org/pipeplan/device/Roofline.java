@@ -18,6 +18,22 @@ public final class Roofline {
     }
 
     /**
+     * Time of one call of a 16-bit operator doing {@code flops} and moving {@code bytes}, in seconds:
+     * on the matrix units at the share of their peak a call of that size reaches (see
+     * {@link MatrixEngine}), or by {@link #computeTime} on a device without them. Memory-bound
+     * operators (elementwise, norms, softmax) take their memory time either way.
+     */
+    public static double matrixTime(DeviceType type, double flops, double bytes) {
+        MatrixEngine m = type.matrix();
+        if (!m.present()) {
+            return computeTime(type, flops, bytes);
+        }
+        double arithmetic = flops > 0 ? flops / (m.peakFlops() * m.efficiency(flops)) : 0;
+        double memory = bytes / (type.memoryBandwidth() * type.efficiency());
+        return Math.max(arithmetic, memory) + type.kernelOverhead();
+    }
+
+    /**
      * Time a device spends moving a tensor of {@code bytes} over its link, in seconds (0 for no
      * bytes). With direct links between all devices the peer link is used when the type has one.
      */

@@ -27,6 +27,9 @@ public final class Operator {
     private final String opType;
     private final double memoryBytes;
     private final double outputBytes;
+    private final double flops;
+    private final double bytesMoved;
+    private final TensorParallelism tensorParallelism;
     private final Map<DeviceKind, Double> transferTimes;
     private final Map<DeviceKind, Double> computeTimes;
     private final Set<DeviceKind> allowedKinds;
@@ -40,6 +43,9 @@ public final class Operator {
         this.opType = b.opType;
         this.memoryBytes = b.memoryBytes;
         this.outputBytes = b.outputBytes;
+        this.flops = b.flops;
+        this.bytesMoved = b.bytesMoved;
+        this.tensorParallelism = b.tensorParallelism;
         this.transferTimes = Collections.unmodifiableMap(new LinkedHashMap<>(b.transferTimes));
         this.computeTimes = Collections.unmodifiableMap(new LinkedHashMap<>(b.computeTimes));
         this.allowedKinds = Set.copyOf(b.allowedKinds == null ? b.computeTimes.keySet() : b.allowedKinds);
@@ -100,6 +106,25 @@ public final class Operator {
         return outputBytes;
     }
 
+    /**
+     * Floating-point operations of one sample, where the input says (ONNX models and the
+     * transformer models do); NaN otherwise. With {@link #bytesMoved()} it lets a cost model time
+     * the operator for other batch sizes and devices than its compute times were made for.
+     */
+    public double flops() {
+        return flops;
+    }
+
+    /** Bytes the operator reads and writes for one sample, where the input says; NaN otherwise. */
+    public double bytesMoved() {
+        return bytesMoved;
+    }
+
+    /** How the operator divides among the GPUs of a tensor-parallel group, where the model says. */
+    public TensorParallelism tensorParallelism() {
+        return tensorParallelism;
+    }
+
     /** Time a device of this kind spends moving the operator's output over its link (0 if none). */
     public double transferTime(DeviceKind kind) {
         Double t = transferTimes.get(kind);
@@ -143,6 +168,9 @@ public final class Operator {
         private String opType;
         private double memoryBytes;
         private double outputBytes;
+        private double flops = Double.NaN;
+        private double bytesMoved = Double.NaN;
+        private TensorParallelism tensorParallelism = TensorParallelism.UNSPECIFIED;
         private final Map<DeviceKind, Double> transferTimes = new LinkedHashMap<>();
         private final Map<DeviceKind, Double> computeTimes = new LinkedHashMap<>();
         private Set<DeviceKind> allowedKinds;
@@ -183,6 +211,18 @@ public final class Operator {
 
         public Builder outputBytes(double value) {
             this.outputBytes = value;
+            return this;
+        }
+
+        /** Work of one sample: its floating-point operations and the bytes it moves. */
+        public Builder work(double flopsPerSample, double bytesPerSample) {
+            this.flops = flopsPerSample;
+            this.bytesMoved = bytesPerSample;
+            return this;
+        }
+
+        public Builder tensorParallelism(TensorParallelism value) {
+            this.tensorParallelism = Objects.requireNonNull(value);
             return this;
         }
 

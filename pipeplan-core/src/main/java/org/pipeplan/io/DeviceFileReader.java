@@ -11,6 +11,7 @@ import java.util.Objects;
 import org.pipeplan.device.DeviceCatalog;
 import org.pipeplan.device.DeviceSpec;
 import org.pipeplan.device.DeviceType;
+import org.pipeplan.device.MatrixEngine;
 import org.pipeplan.device.Topology;
 
 /**
@@ -111,11 +112,24 @@ public final class DeviceFileReader {
                         f.nonNegative(t, "linkLatency", where, 0),
                         f.nonNegative(t, "peerBandwidth", where, 0),
                         f.nonNegative(t, "kernelOverhead", where, 0),
-                        f.nonNegative(t, "efficiency", where, 1)));
+                        f.nonNegative(t, "efficiency", where, 1),
+                        matrix(f, t, where),
+                        f.nonNegative(t, "networkBandwidth", where, 0),
+                        f.nonNegative(t, "networkLatency", where, 0)));
             } catch (IllegalArgumentException e) {
                 throw f.error(e.getMessage());
             }
         }
         return out;
+    }
+
+    /** The optional matrix-unit fields: matrixFlops, matrixEfficiency, matrixHalfFlops. */
+    private static MatrixEngine matrix(JsonFields f, JsonNode t, String where) {
+        double peak = f.nonNegative(t, "matrixFlops", where, 0);
+        if (peak == 0) {
+            return MatrixEngine.NONE;
+        }
+        return new MatrixEngine(peak, f.nonNegative(t, "matrixEfficiency", where, 1),
+                f.nonNegative(t, "matrixHalfFlops", where, 0));
     }
 }

@@ -80,7 +80,8 @@ public final class OnnxProblemBuilder {
             indexOfNode.put(i, operators.size());
             Operator.Builder b = Operator.builder(i).name(OnnxModel.nodeName(node)).colocationLabel(training == null ? null : (long) i)
                     .opType(node.getOpType())
-                    .memoryBytes(work.parameterBytes()).outputBytes(work.outputBytes());
+                    .memoryBytes(work.parameterBytes()).outputBytes(work.outputBytes())
+                    .work(work.flops(), work.bytesMoved());
             for (DeviceType type : devices.types()) {
                 double ms = measuredTime(type, node);
                 b.computeTime(type.kind(), Double.isNaN(ms) ? MS * Roofline.computeTime(type, work.flops(), work.bytesMoved()) : ms);

@@ -42,7 +42,7 @@ final class TrainingGraph {
             Operator.Builder b = Operator.builder(-1L - f.id()).name(f.name() + ".grad").backward(true)
                     .opType(f.opType().map(t -> t + "Grad").orElse(null))
                     .colocationLabel(f.colocationLabel().orElse(f.id())).memoryBytes(memory)
-                    .outputBytes(w.inputBytes());
+                    .outputBytes(w.inputBytes()).work(flops, bytes);
             for (DeviceType type : devices.types()) {
                 b.computeTime(type.kind(), MS * Roofline.computeTime(type, flops, bytes));
                 if (!type.host()) {
