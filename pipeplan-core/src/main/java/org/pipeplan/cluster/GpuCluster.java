@@ -13,9 +13,19 @@ package org.pipeplan.cluster;
  * @param interNodeBandwidth bytes/s between two nodes (per GPU)
  * @param intraNodeLatency   ms per message within a node
  * @param interNodeLatency   ms per message across nodes
+ * @param device             the GPU type, for the cost models that time operators from their work
+ *                           (training plans); null when the cluster is given by its figures alone
  */
 public record GpuCluster(String gpuType, int gpus, int gpusPerNode, double memoryBytes, double intraNodeBandwidth,
-                         double interNodeBandwidth, double intraNodeLatency, double interNodeLatency) {
+                         double interNodeBandwidth, double intraNodeLatency, double interNodeLatency,
+                         org.pipeplan.device.DeviceType device) {
+
+    /** A cluster given by its figures alone, without its GPU type's details. */
+    public GpuCluster(String gpuType, int gpus, int gpusPerNode, double memoryBytes, double intraNodeBandwidth,
+                      double interNodeBandwidth, double intraNodeLatency, double interNodeLatency) {
+        this(gpuType, gpus, gpusPerNode, memoryBytes, intraNodeBandwidth, interNodeBandwidth, intraNodeLatency,
+                interNodeLatency, null);
+    }
 
     /** 200 Gb/s InfiniBand per GPU, the default network between nodes. */
     public static final double DEFAULT_INTER_NODE_BANDWIDTH = 25e9;
@@ -50,7 +60,7 @@ public record GpuCluster(String gpuType, int gpus, int gpusPerNode, double memor
         double intra = type.peerBandwidth() > 0 ? type.peerBandwidth() : type.linkBandwidth();
         double latency = type.linkLatency() > 0 ? 1000 * type.linkLatency() : DEFAULT_INTRA_NODE_LATENCY_MS;
         return new GpuCluster(type.name(), gpus, gpusPerNode, memoryBytes, intra, Math.min(intra, interNodeBandwidth),
-                latency, Math.max(latency, DEFAULT_INTER_NODE_LATENCY_MS));
+                latency, Math.max(latency, DEFAULT_INTER_NODE_LATENCY_MS), type);
     }
 
     /** A link of the cluster: what one message of some bytes costs on it. */

@@ -29,6 +29,7 @@ public final class Operator {
     private final double outputBytes;
     private final double flops;
     private final double bytesMoved;
+    private final double parameterCount;
     private final TensorParallelism tensorParallelism;
     private final Map<DeviceKind, Double> transferTimes;
     private final Map<DeviceKind, Double> computeTimes;
@@ -45,6 +46,7 @@ public final class Operator {
         this.outputBytes = b.outputBytes;
         this.flops = b.flops;
         this.bytesMoved = b.bytesMoved;
+        this.parameterCount = b.parameterCount;
         this.tensorParallelism = b.tensorParallelism;
         this.transferTimes = Collections.unmodifiableMap(new LinkedHashMap<>(b.transferTimes));
         this.computeTimes = Collections.unmodifiableMap(new LinkedHashMap<>(b.computeTimes));
@@ -120,6 +122,14 @@ public final class Operator {
         return bytesMoved;
     }
 
+    /**
+     * Parameters (weights) the operator owns, where the input says (the transformer models do);
+     * NaN otherwise. Training memory and gradient traffic count parameters, whatever their stored type.
+     */
+    public double parameterCount() {
+        return parameterCount;
+    }
+
     /** How the operator divides among the GPUs of a tensor-parallel group, where the model says. */
     public TensorParallelism tensorParallelism() {
         return tensorParallelism;
@@ -170,6 +180,7 @@ public final class Operator {
         private double outputBytes;
         private double flops = Double.NaN;
         private double bytesMoved = Double.NaN;
+        private double parameterCount = Double.NaN;
         private TensorParallelism tensorParallelism = TensorParallelism.UNSPECIFIED;
         private final Map<DeviceKind, Double> transferTimes = new LinkedHashMap<>();
         private final Map<DeviceKind, Double> computeTimes = new LinkedHashMap<>();
@@ -218,6 +229,11 @@ public final class Operator {
         public Builder work(double flopsPerSample, double bytesPerSample) {
             this.flops = flopsPerSample;
             this.bytesMoved = bytesPerSample;
+            return this;
+        }
+
+        public Builder parameterCount(double value) {
+            this.parameterCount = value;
             return this;
         }
 
