@@ -38,7 +38,11 @@ final class ForwardGraph {
         return operators.size() - 1;
     }
 
+    /** A tensor from an operator to a later one (operators are added in a topological order). */
     void flow(int from, int to, double bytes) {
+        if (from >= to) {
+            throw new IllegalStateException("flow " + from + " -> " + to + " does not go forward");
+        }
         checkNew(flowPairs, from, to, "flow");
         flows.add(new Flow(from, to, bytes));
     }
@@ -73,6 +77,27 @@ final class ForwardGraph {
 
     List<Stash> stashes() {
         return stashes;
+    }
+
+    /** For every operator, the bytes of the tensors it receives: the gradients its backward operator sends back. */
+    double[] inputBytes() {
+        double[] in = new double[operators.size()];
+        flows.forEach(f -> in[f.to()] += f.bytes());
+        return in;
+    }
+
+    /** For every operator, the bytes of the tensors it sends: the gradients its backward operator receives. */
+    double[] sentBytes() {
+        double[] out = new double[operators.size()];
+        flows.forEach(f -> out[f.from()] += f.bytes());
+        return out;
+    }
+
+    /** For every operator, its largest input tensor: the largest gradient its backward operator sends. */
+    double[] largestInput() {
+        double[] in = new double[operators.size()];
+        flows.forEach(f -> in[f.to()] = Math.max(in[f.to()], f.bytes()));
+        return in;
     }
 
     /** For every operator, the bytes of the kept tensors its backward operator reads. */

@@ -250,6 +250,21 @@ public final class TrainingWorkload {
         return backwardCut[i];
     }
 
+    /**
+     * Activation bytes per sample that layer i keeps for its backward pass on one GPU of a tensor
+     * group of {@code tensor} GPUs, without sequence parallelism or recomputation: its split
+     * operators' stash divided by the degree, its replicated operators' whole.
+     */
+    public double stashPerSample(int i, int tensor) {
+        Layer l = layers.get(i);
+        return l.splitStash() / tensor + l.wholeStash();
+    }
+
+    /** Of layer i's kept activations per sample (before any split), the attention core's: what selective recomputation drops. */
+    public double attentionCoreStashPerSample(int i) {
+        return layers.get(i).coreStash();
+    }
+
     /** Whether the output layer shares the input embedding's weights (Megatron-LM ties them). */
     public boolean tiedEmbeddings() {
         return tiedEmbeddings;
