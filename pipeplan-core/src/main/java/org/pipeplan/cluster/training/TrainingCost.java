@@ -107,17 +107,51 @@ public final class TrainingCost {
         return setup.sequenceParallel() ? bytes / setup.tensor() : bytes;
     }
 
+    /** Forward and backward time of layers [from, to) per micro-batch, without transfers and gathers, ms. */
+    double work(int from, int to) {
+        return forwardSum[to] - forwardSum[from] + backwardSum[to] - backwardSum[from];
+    }
+
     /** Parameters on one GPU of layers [from, to). */
     double params(int from, int to) {
         return paramSum[to] - paramSum[from];
     }
 
     /** ZeRO-3 gathers the chunk's 16-bit parameters over the data-parallel group before each pass. */
-    private double zeroGather(int from, int to, int rank) {
+    private double zeroGather(double chunkParams, int rank) {
         if (setup.zeroStage() < 3 || setup.data() == 1) {
             return 0;
         }
-        return Collectives.allGather(WEIGHT_BYTES * params(from, to) * setup.data(), setup.data(), dataLink(rank));
+        return Collectives.allGather(WEIGHT_BYTES * chunkParams, setup.data(), dataLink(rank));
+    }
+
+    /**
+     * Parameters on one GPU of the tied output layer's copy of the embedding that a plan of one
+     * chunk does not hold twice: with the embedding and the head on the same GPU they share the
+     * weights; with p > 1 Megatron-LM keeps a copy on the last stage.
+     */
+    double sharedTiedCopy() {
+        return workload.tiedEmbeddings() && setup.chunks() == 1 ? workload.tiedParameters() / setup.tensor() : 0;
+    }
+
+    /** Parameters on one GPU of the chunk of layers [from, to) (the whole model: the tied weights once). */
+    double chunkParams(int from, int to) {
+        return params(from, to) - (from == 0 && to == workload.size() ? sharedTiedCopy() : 0);
+    }
+
+    /**
+     * ZeRO 2 and 3 keep only their shard of the gradients, so every backward pass reduce-scatters
+     * its chunk's gradients over the data-parallel group (DeepSpeed's overlap_comm): layer by layer
+     * behind the pass's compute, all but the last layer's part hidden. The exposed part, ms.
+     */
+    double zeroReduceScatter(double chunkParams, int from, int to, int rank) {
+        if (setup.zeroStage() < 2 || setup.data() == 1) {
+            return 0;
+        }
+        double rs = Collectives.allGather(GRADIENT_BYTES * chunkParams, setup.data(), dataLink(rank));
+        int n = to - from;
+        double compute = backwardSum[to] - backwardSum[from];
+        return rs - (n > 1 ? Math.min(rs, compute) * (n - 1) / n : 0);
     }
 
     /**
@@ -128,8 +162,10 @@ public final class TrainingCost {
         int p = setup.pipeline();
         int chunks = setup.chunks();
         int rank = index % p;
-        double forward = forwardSum[to] - forwardSum[from] + zeroGather(from, to, rank);
-        double backward = backwardSum[to] - backwardSum[from] + zeroGather(from, to, rank);
+        double parameters = chunkParams(from, to);
+        double forward = forwardSum[to] - forwardSum[from] + zeroGather(parameters, rank);
+        double backward = backwardSum[to] - backwardSum[from] + zeroGather(parameters, rank)
+                + zeroReduceScatter(parameters, from, to, rank);
         if (index > 0) {
             GpuCluster.Link before = pipelineLink((index - 1) % p, rank);
             forward += before.transferMs(cutBytes(workload.forwardCut(from)));   // receive activations
@@ -140,7 +176,7 @@ public final class TrainingCost {
             forward += after.transferMs(cutBytes(workload.forwardCut(to)));      // send activations on
             backward += after.transferMs(cutBytes(workload.backwardCut(to)));    // receive gradients
         }
-        return new TrainingStage(from, to, rank, forward, backward, params(from, to));
+        return new TrainingStage(from, to, rank, forward, backward, parameters);
     }
 
     // ------------------------------------------------------------------ iteration
@@ -211,12 +247,20 @@ public final class TrainingCost {
         }
         double pipeline = pipelineTime(stages);
         List<TrainingRank> ranks = ranks(stages);
-        double end = 0;
+        int p = setup.pipeline();
+        double[] synced = new double[p]; // when rank r's gradient sync ends, after the pipeline's end
         double before = 0; // backward time of the chunks the last micro-batch still passes after rank r's last
-        for (int r = 0; r < setup.pipeline(); r++) {
-            TrainingRank rank = ranks.get(r);
-            end = Math.max(end, rank.exposedSync() + rank.optimizerStep() - before);
+        for (int r = 0; r < p; r++) {
+            synced[r] = ranks.get(r).exposedSync() - before;
             before += stages.get(r).backward();
+        }
+        if (workload.tiedEmbeddings() && p > 1) {
+            // the tied embedding's all-reduce joins the first and the last rank: it ends on both at once
+            synced[0] = synced[p - 1] = Math.max(synced[0], synced[p - 1]);
+        }
+        double end = 0;
+        for (int r = 0; r < p; r++) {
+            end = Math.max(end, synced[r] + ranks.get(r).afterSync());
         }
         double iteration = pipeline + end;
         for (TrainingRank r : ranks) {
@@ -252,12 +296,8 @@ public final class TrainingCost {
 
     /** Gradient sync, optimizer step and memory of every rank. */
     private List<TrainingRank> ranks(List<TrainingStage> stages) {
-        int p = setup.pipeline();
-        int d = setup.data();
-        int z = setup.zeroStage();
-        DeviceType device = cluster.device();
         List<TrainingRank> ranks = new ArrayList<>();
-        for (int r = 0; r < p; r++) {
+        for (int r = 0; r < setup.pipeline(); r++) {
             double params = 0;
             double backward = 0;
             int layerCount = 0;
@@ -272,40 +312,83 @@ public final class TrainingCost {
                 params += s.parameters();
                 backward += s.backward();
                 layerCount += s.layers();
-                double chunkStash = stashSum[s.endLayer()] - stashSum[s.firstLayer()];
+                double chunkStash = stash(s.firstLayer(), s.endLayer());
                 stash += chunkStash;
                 largestChunkStash = Math.max(largestChunkStash, chunkStash);
                 for (int i = s.firstLayer(); i < s.endLayer(); i++) {
-                    double layer = layers.largestOutput(i) + layers.largestCollective(i);
-                    if (setup.recomputation() == Recomputation.FULL) {
-                        layer += layers.fullStash(i);
-                    }
-                    buffer = Math.max(buffer, layer);
+                    buffer = Math.max(buffer, buffer(i));
                     largestLayerParams = Math.max(largestLayerParams, layers.params(i));
                 }
             }
-            double sync = d > 1 ? Collectives.allReduce(GRADIENT_BYTES * params, d, dataLink(r)) : 0;
-            if (workload.tiedEmbeddings() && p > 1 && (r == 0 || r == p - 1)) {
-                // Megatron-LM keeps the embedding on the first and the last stage and adds their gradients
-                sync += Collectives.allReduce(GRADIENT_BYTES * workload.tiedParameters() / setup.tensor(), 2,
-                        pipelineLink(0, p - 1));
-            }
-            double hidden = layerCount > 1 ? Math.min(sync, backward) * (layerCount - 1) / layerCount : 0;
-            double exposed = sync - hidden;
-            double shard = z >= 1 ? params / d : params;
-            double step = device == null ? 0 : 1000 * STEP_BYTES_PER_PARAMETER * shard
-                    / (device.memoryBandwidth() * device.efficiency());
-            double inFlight = inFlight(r);
-            double activations = setup.schedule() == PipelineSchedule.INTERLEAVED ? inFlight * largestChunkStash
-                    : inFlight * stash;
-            double buffers = buffer + (d > 1 ? GRADIENT_BUCKET_BYTES : 0)
-                    + (z == 3 && d > 1 ? WEIGHT_BYTES * largestLayerParams * d : 0);
-            MemoryBreakdown memory = new MemoryBreakdown(WEIGHT_BYTES * params / (z == 3 ? d : 1),
-                    GRADIENT_BYTES * params / (z >= 2 ? d : 1), OPTIMIZER_BYTES * params / (z >= 1 ? d : 1), activations,
-                    buffers);
-            ranks.add(new TrainingRank(r, sync, exposed, step, inFlight, memory));
+            ranks.add(rank(r, params, backward, layerCount, stash, largestChunkStash, buffer, largestLayerParams));
         }
         return ranks;
+    }
+
+    /** Activation bytes layers [from, to) keep on one GPU for one micro-batch. */
+    double stash(int from, int to) {
+        return stashSum[to] - stashSum[from];
+    }
+
+    /**
+     * The working buffer layer i needs at once on one GPU: its largest output and collective
+     * message, and with full recomputation the activations its backward pass brings back.
+     */
+    double buffer(int i) {
+        double bytes = layers.largestOutput(i) + layers.largestCollective(i);
+        return setup.recomputation() == Recomputation.FULL ? bytes + layers.fullStash(i) : bytes;
+    }
+
+    /** Parameters of layer i on one GPU. */
+    double layerParams(int i) {
+        return layers.params(i);
+    }
+
+    /**
+     * One rank's gradient sync, optimizer step and memory from the sums over its chunks: its
+     * parameters on one GPU, backward time per micro-batch, layers, activations per micro-batch
+     * (all chunks, and the largest chunk's), largest layer buffer and largest layer's parameters.
+     */
+    TrainingRank rank(int r, double params, double backward, int layerCount, double stash, double largestChunkStash,
+                      double buffer, double largestLayerParams) {
+        int p = setup.pipeline();
+        int d = setup.data();
+        int z = setup.zeroStage();
+        DeviceType device = cluster.device();
+        // the gradients left to reduce at the end: all of them (all-reduce), or with ZeRO 1 a
+        // reduce-scatter to the shards; ZeRO 2 and 3 reduced them pass by pass
+        double sync = d == 1 || z >= 2 ? 0 : z == 1 ? Collectives.allGather(GRADIENT_BYTES * params, d, dataLink(r))
+                : Collectives.allReduce(GRADIENT_BYTES * params, d, dataLink(r));
+        // ZeRO 1 and 2 step on their shard, then all-gather the updated parameters; ZeRO 3 gathers them on use
+        double gather = d > 1 && (z == 1 || z == 2) ? Collectives.allGather(WEIGHT_BYTES * params, d, dataLink(r)) : 0;
+        // the data-parallel reduction hides layer by layer behind the last backward pass
+        double hidden = layerCount > 1 ? Math.min(sync, backward) * (layerCount - 1) / layerCount : 0;
+        double exposed = sync - hidden;
+        if (workload.tiedEmbeddings() && p > 1 && (r == 0 || r == p - 1)) {
+            // Megatron-LM keeps the embedding on the first and the last stage and adds their gradients
+            // once the data-parallel reduction is done (finalize_model_grads): nothing hides it
+            double tied = Collectives.allReduce(GRADIENT_BYTES * workload.tiedParameters() / setup.tensor(), 2,
+                    pipelineLink(0, p - 1));
+            sync += tied;
+            exposed += tied;
+        }
+        double shard = z >= 1 ? params / d : params;
+        double step = device == null ? 0 : 1000 * STEP_BYTES_PER_PARAMETER * shard
+                / (device.memoryBandwidth() * device.efficiency());
+        double inFlight = inFlight(r);
+        double activations = setup.schedule() == PipelineSchedule.INTERLEAVED ? inFlight * largestChunkStash
+                : inFlight * stash;
+        double buffers = buffer + (d > 1 ? GRADIENT_BUCKET_BYTES : 0)
+                + (z == 3 && d > 1 ? WEIGHT_BYTES * largestLayerParams : 0);
+        MemoryBreakdown memory = new MemoryBreakdown(WEIGHT_BYTES * params / (z == 3 ? d : 1),
+                GRADIENT_BYTES * params / (z >= 2 ? d : 1), OPTIMIZER_BYTES * params / (z >= 1 ? d : 1), activations,
+                buffers);
+        return new TrainingRank(r, sync, exposed, step, gather, inFlight, memory);
+    }
+
+    /** Memory of one GPU, bytes. */
+    double memoryCapacity() {
+        return cluster.memoryBytes();
     }
 
     /**

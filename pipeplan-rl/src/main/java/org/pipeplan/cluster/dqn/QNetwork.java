@@ -20,10 +20,18 @@ final class QNetwork implements AutoCloseable {
 
     private final Map<String, NDArray> parameters = new LinkedHashMap<>();
 
-    /** Seeded Xavier-uniform weights, zero biases. */
+    /** Seeded Xavier-uniform weights, zero biases, over the features of the cluster plan environment. */
     QNetwork(NDManager manager, long seed) {
+        this(manager, seed, PlanEnvironment.FEATURES);
+    }
+
+    /** Seeded Xavier-uniform weights, zero biases, over {@code inputs} features of a state and an action. */
+    QNetwork(NDManager manager, long seed, int inputs) {
+        if (inputs < 1) {
+            throw new IllegalArgumentException("the Q-network needs at least one input feature, got " + inputs);
+        }
         Random r = new Random(seed);
-        weight(manager, "w1", r, PlanEnvironment.FEATURES, HIDDEN);
+        weight(manager, "w1", r, inputs, HIDDEN);
         parameters.put("b1", manager.zeros(new Shape(1, HIDDEN)));
         weight(manager, "w2", r, HIDDEN, HIDDEN);
         parameters.put("b2", manager.zeros(new Shape(1, HIDDEN)));
