@@ -54,7 +54,7 @@ final class EdgeTpuCommand implements Callable<Integer> {
             description = "Schedulers to run: ${COMPLETION-CANDIDATES} (default: all).")
     List<String> solvers;
 
-    @Option(names = "--model", paramLabel = "MODEL.params",
+    @Option(names = "--checkpoint", paramLabel = "MODEL.params",
             description = "Checkpoint of the learned scheduler (default: the bundled one, made by pipeplan train).")
     Path checkpoint;
 

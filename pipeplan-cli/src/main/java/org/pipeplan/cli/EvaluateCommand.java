@@ -11,10 +11,12 @@ import org.pipeplan.cli.options.ProblemOptions;
 import org.pipeplan.cli.output.ClusterPlanPrinter;
 import org.pipeplan.cli.output.PlanPrinter;
 import org.pipeplan.cli.output.TextTable;
+import org.pipeplan.cli.output.TrainingPlanPrinter;
 import org.pipeplan.cluster.ClusterPlan;
 import org.pipeplan.cluster.ClusterProblem;
 import org.pipeplan.cluster.format.ClusterPlanReader;
 import org.pipeplan.cluster.format.ClusterPlanWriter;
+import org.pipeplan.cluster.training.format.TrainingPlanWriter;
 import org.pipeplan.device.DeviceType;
 import org.pipeplan.edgetpu.EdgeTpuPlan;
 import org.pipeplan.edgetpu.EdgeTpuProblem;
@@ -43,7 +45,8 @@ import picocli.CommandLine.Spec;
                 + "A cluster plan (format pipeplan-parallel-plan, from plan -s parallel|pipeline-gpus|dqn) is evaluated "
                 + "and simulated on the cluster the cluster options describe; an Edge TPU split (format "
                 + "pipeplan-edgetpu-plan) on a chain of as many Edge TPUs as it has stages, unless --devices says "
-                + "otherwise (docs/plan-format.md). Exits with 3 when the split breaks a hard constraint."})
+                + "otherwise; a training plan (format pipeplan-training-plan, from plan --model or --training on a "
+                + "cluster) is priced again and simulated for the model and cluster the options give (docs/plan-format.md). Exits with 3 when the split breaks a hard constraint."})
 final class EvaluateCommand implements Callable<Integer> {
 
     @Spec
@@ -68,6 +71,9 @@ final class EvaluateCommand implements Callable<Integer> {
         String format = root.path("format").asText("");
         if (format.equals(ClusterPlanWriter.FORMAT)) {
             return evaluateCluster(w);
+        }
+        if (format.equals(TrainingPlanWriter.FORMAT)) {
+            return evaluateTraining(w);
         }
         if (format.equals(EdgeTpuPlanWriter.FORMAT)) {
             return evaluateEdgeTpu(w);
@@ -94,6 +100,12 @@ final class EvaluateCommand implements Callable<Integer> {
         ClusterProblem problem = cluster.problem(problemOptions.load(), problemOptions);
         ClusterPlan plan = ClusterPlanReader.read(planFile, problem);
         return ClusterPlanPrinter.print(w, problem, plan, null) ? 0 : PipeplanCommand.EXIT_INFEASIBLE;
+    }
+
+    /** A training plan, priced again by the cost model and simulated on the cluster of the options. */
+    private int evaluateTraining(PrintWriter w) {
+        TrainingPlanFile f = TrainingPlanFile.read(planFile, problemOptions, cluster, w);
+        return TrainingPlanPrinter.printEvaluation(w, f.problem(), f.plan()) ? 0 : PipeplanCommand.EXIT_INFEASIBLE;
     }
 
     /** An Edge TPU split, re-evaluated stage by stage. */

@@ -2,10 +2,12 @@ package org.pipeplan.cli;
 
 import java.io.PrintWriter;
 import org.pipeplan.cli.bench.BenchCommand;
+import org.pipeplan.cli.options.UsageError;
 import org.pipeplan.cli.bench.EdgeTpuBenchCommand;
 import org.pipeplan.cli.bench.LimitsBenchCommand;
 import org.pipeplan.cli.bench.ParallelBenchCommand;
 import org.pipeplan.cli.bench.ScaleBenchCommand;
+import org.pipeplan.cli.bench.TrainingBenchCommand;
 import org.pipeplan.cli.options.Interrupts;
 import org.pipeplan.io.InputException;
 import org.pipeplan.planner.UnsupportedProblemException;
@@ -24,7 +26,7 @@ import picocli.CommandLine;
         subcommands = {PlanCommand.class, EvaluateCommand.class, CompareCommand.class, BenchCommand.class,
             ProfileCommand.class, SplitCommand.class, RunCommand.class, ExportCommand.class, SimulateCommand.class,
             ReportCommand.class, EdgeTpuCommand.class, EdgeTpuBenchCommand.class, TrainCommand.class, ParallelBenchCommand.class,
-            GenerateCommand.class, ScaleBenchCommand.class, LimitsBenchCommand.class,
+            GenerateCommand.class, ScaleBenchCommand.class, LimitsBenchCommand.class, TrainingBenchCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 success; 1 bad input; 2 bad usage; 3 no feasible plan, or an infeasible "
             + "plan given to evaluate; 4 split --check found a difference; 70 internal error. Set PIPEPLAN_DEBUG=1 to see stack traces."})
@@ -79,6 +81,10 @@ public final class PipeplanCommand implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (System.getenv("PIPEPLAN_DEBUG") != null || Boolean.getBoolean("pipeplan.debug")) {
                 ex.printStackTrace(err);
+            }
+            if (ex instanceof UsageError) {
+                err.println(oneLine(ex.getMessage()));
+                return CommandLine.ExitCode.USAGE;
             }
             if (ex instanceof InputException || ex instanceof UnsupportedProblemException
                     || ex instanceof IllegalArgumentException || ex instanceof java.io.UncheckedIOException) {

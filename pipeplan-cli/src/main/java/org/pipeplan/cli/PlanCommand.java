@@ -12,11 +12,15 @@ import org.pipeplan.cli.output.ClusterPlanPrinter;
 import org.pipeplan.cli.output.PlanPrinter;
 import org.pipeplan.cli.output.TerminalProgress;
 import org.pipeplan.cli.output.TextTable;
+import org.pipeplan.cli.output.TrainingPlanPrinter;
 import org.pipeplan.cluster.ClusterOptions;
 import org.pipeplan.cluster.ClusterPlan;
 import org.pipeplan.cluster.ClusterPlanner;
 import org.pipeplan.cluster.ClusterPlanners;
 import org.pipeplan.cluster.ClusterProblem;
+import org.pipeplan.cluster.training.TrainingPlan;
+import org.pipeplan.cluster.training.TrainingPlanner;
+import org.pipeplan.cluster.training.TrainingProblem;
 import org.pipeplan.edgetpu.EdgeTpuOptions;
 import org.pipeplan.edgetpu.EdgeTpuSchedulers;
 import org.pipeplan.graph.PlacementProblem;
@@ -69,6 +73,14 @@ final class PlanCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--out"}, paramLabel = "PLAN.json", description = "Write the plan here (docs/plan-format.md).")
     Path out;
+
+    @Option(names = "--export", paramLabel = "FORMAT",
+            description = "Training on a cluster: also print the plan as megatron (Megatron-LM arguments) or deepspeed "
+                    + "(a DeepSpeed config JSON) (docs/training.md).")
+    String export;
+
+    @Option(names = "--export-out", paramLabel = "FILE", description = "With --export: write the export to FILE instead.")
+    Path exportOut;
 
     @Option(names = "--show-nodes", description = "List the node ids on every device.")
     boolean showNodes;
@@ -127,8 +139,25 @@ final class PlanCommand implements Callable<Integer> {
         if (episodes < 1) {
             throw new InputException("command line", "--episodes must be >= 1, got " + episodes);
         }
+        TrainingExport.check(export, exportOut);
         ClusterProblem problem = cluster.problem(problemOptions.load(), problemOptions);
         ClusterOptions options = new ClusterOptions(settings.run(TerminalProgress.forTerminal(quiet)), episodes);
+        if (problem.training()) {
+            if (!(planner instanceof TrainingPlanner trainingPlanner)) {
+                throw new InputException("command line", "solver " + solver + " does not plan training");
+            }
+            TrainingProblem training = cluster.trainingProblem(problem, problemOptions);
+            TrainingPlan plan = trainingPlanner.plan(training, options);
+            boolean feasible = TrainingPlanPrinter.print(w, training, plan, out);
+            if (feasible && export != null) {
+                TrainingExport.write(w, export, exportOut, plan, problemOptions.hasModelSpec()
+                        ? problemOptions.transformerSpec() : null);
+            }
+            return feasible ? 0 : PipeplanCommand.EXIT_INFEASIBLE;
+        }
+        if (cluster.hasFix() || export != null) {
+            throw new InputException("command line", "--fix and --export apply to training plans (--training, or --model)");
+        }
         ClusterPlan plan = planner.solve(problem, options);
         return ClusterPlanPrinter.print(w, problem, plan, out) ? 0 : PipeplanCommand.EXIT_INFEASIBLE;
     }

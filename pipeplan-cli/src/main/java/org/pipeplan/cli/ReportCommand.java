@@ -9,11 +9,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.pipeplan.cli.options.ClusterSettings;
 import org.pipeplan.cli.options.PlanSource;
 import org.pipeplan.cli.options.ProblemOptions;
 import org.pipeplan.cli.options.SimulationSettings;
 import org.pipeplan.cli.options.SolverSettings;
 import org.pipeplan.cli.output.TerminalProgress;
+import org.pipeplan.cli.output.TrainingPlanPrinter;
+import org.pipeplan.cluster.training.TrainingSimulation;
+import org.pipeplan.cluster.training.TrainingSimulator;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.placement.PlacementOptions;
 import org.pipeplan.placement.PlacementSolvers;
@@ -26,6 +30,7 @@ import org.pipeplan.report.PngCharts;
 import org.pipeplan.report.ReportInput;
 import org.pipeplan.report.RunMeasurement;
 import org.pipeplan.report.RunMeasurementReader;
+import org.pipeplan.report.TrainingReport;
 import org.pipeplan.sim.PipelineSimulator;
 import org.pipeplan.sim.SimulationResult;
 import picocli.CommandLine.Command;
@@ -40,7 +45,9 @@ import picocli.CommandLine.Spec;
             "The report holds the plan summary, per-device load and memory bars against limits, a Gantt chart of the "
                 + "simulated schedule, the operator graph coloured by device (coarsened when large), a table of other "
                 + "solvers and baselines on the same graph, and predicted against measured figures when --run gives "
-                + "the output of pipeplan run. It needs no network to view."})
+                + "the output of pipeplan run. It needs no network to view. A training plan for a GPU cluster (--plan in "
+                + "format pipeplan-training-plan) gets its own report: decisions, model against simulated iteration, "
+                + "chunks, memory per rank part by part, and a Gantt chart of the simulated iteration."})
 final class ReportCommand implements Callable<Integer> {
 
     static final List<String> DEFAULT_COMPARISON = List.of("dp", "linear", "pipedream", "single", "local-search");
@@ -53,6 +60,9 @@ final class ReportCommand implements Callable<Integer> {
 
     @Mixin
     PlanSource planSource;
+
+    @Mixin
+    ClusterSettings cluster;
 
     @Mixin
     SolverSettings settings;
@@ -80,6 +90,9 @@ final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
+        if (TrainingPlanFile.is(planSource.planFile())) {
+            return reportTraining(w);
+        }
         PlacementProblem problem = problemOptions.load();
         RunMeasurement run = runFile == null ? null : RunMeasurementReader.read(runFile);
         List<String> methods = compare == null ? DEFAULT_COMPARISON
@@ -91,15 +104,7 @@ final class ReportCommand implements Callable<Integer> {
         SimulationResult sim = PipelineSimulator.simulate(problem, plan.placement(), simOptions);
         List<ComparisonRow> rows = compare(problem, methods);
         ReportInput input = new ReportInput(problem, plan, evaluation, sim, rows, run);
-        try {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            Files.writeString(out, HtmlReport.render(input), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
-        }
+        write(HtmlReport.render(input));
         w.println("report written to " + out);
         if (pngFolder != null) {
             for (Path p : PngCharts.write(input, pngFolder)) {
@@ -107,6 +112,28 @@ final class ReportCommand implements Callable<Integer> {
             }
         }
         return evaluation.feasible() ? 0 : PipeplanCommand.EXIT_INFEASIBLE;
+    }
+
+    /** A training plan's report: its figures, chunks, memory per rank and the simulated iteration. */
+    private int reportTraining(PrintWriter w) {
+        TrainingPlanFile f = TrainingPlanFile.read(planSource.planFile(), problemOptions, cluster, w);
+        TrainingSimulation sim = TrainingSimulator.simulate(f.problem().cost(f.plan().setup()), f.plan().boundaries(), true);
+        write(TrainingReport.render(TrainingPlanPrinter.describe(f.problem()), f.plan(), sim,
+                f.problem().workload().problem().cluster().memoryBytes()));
+        w.println("report written to " + out);
+        return f.plan().evaluation().feasible() ? 0 : PipeplanCommand.EXIT_INFEASIBLE;
+    }
+
+    private void write(String html) {
+        try {
+            Path parent = out.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(out, html, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        }
     }
 
     private List<ComparisonRow> compare(PlacementProblem problem, List<String> methods) {

@@ -1,13 +1,20 @@
 package org.pipeplan.cli;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.pipeplan.cli.options.ClusterSettings;
 import org.pipeplan.cli.options.PlanSource;
 import org.pipeplan.cli.options.ProblemOptions;
 import org.pipeplan.cli.options.SimulationSettings;
 import org.pipeplan.cli.options.SolverSettings;
 import org.pipeplan.cli.output.PlanPrinter;
 import org.pipeplan.cli.output.TextTable;
+import org.pipeplan.cli.output.TrainingPlanPrinter;
+import org.pipeplan.cluster.training.TrainingEvaluation;
+import org.pipeplan.cluster.training.TrainingRank;
+import org.pipeplan.cluster.training.TrainingSimulation;
+import org.pipeplan.cluster.training.TrainingSimulator;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.placement.Plan;
 import org.pipeplan.placement.evaluate.PlanEvaluation;
@@ -28,7 +35,10 @@ import picocli.CommandLine.Spec;
                 + "transfers use the devices' links (optionally overlapping compute, sharing one link, with latency); "
                 + "devices may be replicated. Prints the simulated throughput against the max-load model's, latency "
                 + "alone and under load, the bubble, and per device its busy time, utilisation and peak memory "
-                + "(operators plus tensors in flight, stashed activations among them)."})
+                + "(operators plus tensors in flight, stashed activations among them). A training plan for a GPU "
+                + "cluster (--plan in format pipeplan-training-plan) is simulated by its schedule (docs/training.md): "
+                + "the iteration against the cost model's, and per pipeline rank its busy time, micro-batches and "
+                + "activations held, and when its gradient sync and optimizer step end."})
 final class SimulateCommand implements Callable<Integer> {
 
     @Spec
@@ -46,12 +56,18 @@ final class SimulateCommand implements Callable<Integer> {
     @Mixin
     SimulationSettings simulation;
 
+    @Mixin
+    ClusterSettings cluster;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
 
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
+        if (TrainingPlanFile.is(planSource.planFile())) {
+            return simulateTraining(w);
+        }
         PlacementProblem problem = problemOptions.load();
         SimulationOptions options = simulation.options(problem);
         w.println(PlanPrinter.describe(problem));
@@ -76,6 +92,39 @@ final class SimulateCommand implements Callable<Integer> {
         }
         PlanPrinter.printProblems(w, evaluation);
         return evaluation.feasible() ? 0 : PipeplanCommand.EXIT_INFEASIBLE;
+    }
+
+    /**
+     * A training plan (pipeplan-training-plan) simulated by its schedule on its cluster: the
+     * iteration against the cost model's, and per rank what it did and held.
+     */
+    private int simulateTraining(PrintWriter w) {
+        TrainingPlanFile f = TrainingPlanFile.read(planSource.planFile(), problemOptions, cluster, w);
+        TrainingEvaluation e = f.plan().evaluation();
+        w.println(TrainingPlanPrinter.describe(f.problem()));
+        w.println("plan " + f.plan().solver() + ": " + f.plan().setup());
+        if (!e.feasible()) {
+            e.problems().forEach(p -> w.println("PROBLEM: " + p));
+            return PipeplanCommand.EXIT_INFEASIBLE;
+        }
+        TrainingSimulation sim = TrainingSimulator.simulate(f.problem().cost(f.plan().setup()), f.plan().boundaries());
+        w.printf(Locale.ROOT, "simulated %s schedule, %d micro-batches per pipeline%n", f.plan().setup().schedule().label(),
+                sim.microBatches());
+        w.printf(Locale.ROOT, "iteration  simulated %s ms  model %s ms  (simulated/model %.4f); pipeline part simulated %s "
+                        + "ms, model %s ms%n", TextTable.num(sim.iterationMs()), TextTable.num(e.iterationMs()),
+                sim.iterationMs() / e.iterationMs(), TextTable.num(sim.pipelineMs()), TextTable.num(e.pipelineMs()));
+        w.println();
+        TextTable t = new TextTable("rank", ">busy ms", ">utilisation", ">in flight (sim)", ">in flight (model)",
+                ">activations GiB (sim)", ">activations GiB (model)", ">last backward ms", ">sync end ms", ">step end ms");
+        for (TrainingSimulation.Rank r : sim.ranks()) {
+            TrainingRank m = e.ranks().get(r.rank());
+            t.row(r.rank(), TextTable.num(r.busyMs()), TextTable.percent(r.busyMs() / sim.iterationMs()), r.peakInFlight(),
+                    TextTable.num(m.inFlight()), String.format(Locale.ROOT, "%.2f", r.peakActivationBytes() / (1L << 30)),
+                    String.format(Locale.ROOT, "%.2f", m.memory().activations() / (1L << 30)), TextTable.num(r.backwardEndMs()),
+                    TextTable.num(r.gradientSyncEndMs()), TextTable.num(r.optimizerStepEndMs()));
+        }
+        w.print(t.render());
+        return 0;
     }
 
     static String describe(SimulationResult r) {

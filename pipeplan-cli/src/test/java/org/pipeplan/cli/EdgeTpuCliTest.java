@@ -93,9 +93,9 @@ class EdgeTpuCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("trained on 4 synthetic graphs"), r.out());
         Path model = TinyModels.write(dir, "tiny.onnx", TinyModels.Weights.INLINE);
-        Cli.Run e = Cli.run("edgetpu", model.toString(), "--stages", "2", "-q", "--solver", "learned", "--model", checkpoint.toString());
+        Cli.Run e = Cli.run("edgetpu", model.toString(), "--stages", "2", "-q", "--solver", "learned", "--checkpoint", checkpoint.toString());
         assertEquals(0, e.code(), e.err());
-        Cli.assertCleanError(Cli.run("edgetpu", model.toString(), "--solver", "learned", "--model", model.toString()),
+        Cli.assertCleanError(Cli.run("edgetpu", model.toString(), "--solver", "learned", "--checkpoint", model.toString()),
                 PipeplanCommand.EXIT_INPUT, "not a scheduler checkpoint");
     }
 }

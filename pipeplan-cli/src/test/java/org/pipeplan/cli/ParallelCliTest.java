@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pipeplan.cluster.format.ClusterPlanWriter;
+import org.pipeplan.cluster.training.format.TrainingPlanWriter;
 
 class ParallelCliTest {
 
@@ -22,11 +23,11 @@ class ParallelCliTest {
     @Test
     void planWithTheDqnOnACluster() throws Exception {
         Path out = dir.resolve("plan.json");
-        Cli.Run r = Cli.run("plan", example("bert24_training.json"), "-k", "8", "-s", "dqn", "--episodes", "150", "-q",
+        Cli.Run r = Cli.run("plan", example("bert24_inference.json"), "-k", "8", "-s", "dqn", "--episodes", "150", "-q",
                 "-o", out.toString());
         assertEquals(0, r.code(), r.out() + r.err());
-        assertTrue(r.out().contains("8 x v100-16gb (1 node of 8), training"), r.out());
-        assertTrue(r.out().contains("solver dqn:") && r.out().contains("simulated (1f1b)"), r.out());
+        assertTrue(r.out().contains("8 x v100-16gb (1 node of 8), inference"), r.out());
+        assertTrue(r.out().contains("solver dqn:") && r.out().contains("simulated (streaming)"), r.out());
         assertTrue(!r.out().contains("WARNING"), r.out());
         JsonNode plan = new ObjectMapper().readTree(out.toFile());
         assertEquals(ClusterPlanWriter.FORMAT, plan.get("format").asText());
@@ -38,7 +39,19 @@ class ParallelCliTest {
             nodes += s.get("nodes").size();
         }
         assertTrue(gpus <= 8);
-        assertEquals(64, nodes);
+        assertTrue(nodes > 0);
+    }
+
+    @Test
+    void trainingGraphsArePlannedByIterationTime() throws Exception {
+        Path out = dir.resolve("training.json");
+        Cli.Run r = Cli.run("plan", example("bert24_training.json"), "-k", "8", "-s", "dqn", "--episodes", "60", "-q",
+                "-o", out.toString());
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("8 x v100-16gb (1 node of 8), global batch 32 samples"), r.out());
+        assertTrue(r.out().contains("solver dqn:") && r.out().contains("simulated:"), r.out());
+        assertTrue(!r.out().contains("WARNING"), r.out());
+        assertEquals(TrainingPlanWriter.FORMAT, new ObjectMapper().readTree(out.toFile()).get("format").asText());
     }
 
     @Test
@@ -54,14 +67,28 @@ class ParallelCliTest {
     @Test
     void evaluateReChecksASavedClusterPlan() {
         Path out = dir.resolve("cluster.json");
-        Cli.Run plan = Cli.run("plan", example("bert24_training.json"), "-k", "8", "-s", "parallel", "-o", out.toString());
+        Cli.Run plan = Cli.run("plan", example("bert24_inference.json"), "-k", "8", "-s", "parallel", "-o", out.toString());
         assertEquals(0, plan.code(), plan.err());
-        Cli.Run again = Cli.run("evaluate", example("bert24_training.json"), "-k", "8", "--plan", out.toString());
+        Cli.Run again = Cli.run("evaluate", example("bert24_inference.json"), "-k", "8", "--plan", out.toString());
         assertEquals(0, again.code(), again.err());
         String perSample = plan.out().lines().filter(l -> l.startsWith("solver ")).findFirst().orElseThrow()
                 .replaceAll(" ms per sample.*", "");
         assertTrue(again.out().contains(perSample + " ms per sample"), plan.out() + again.out());
-        assertTrue(again.out().contains("simulated (1f1b)"), again.out());
+        assertTrue(again.out().contains("simulated (streaming)"), again.out());
+        Cli.assertCleanError(Cli.run("evaluate", example("bert24_inference.json"), "-k", "4", "--plan", out.toString()), 1,
+                "the plan is for 8 GPUs, the cluster has 4");
+    }
+
+    @Test
+    void evaluateReChecksASavedTrainingPlan() {
+        Path out = dir.resolve("training.json");
+        Cli.Run plan = Cli.run("plan", example("bert24_training.json"), "-k", "8", "-s", "parallel", "-o", out.toString());
+        assertEquals(0, plan.code(), plan.err());
+        Cli.Run again = Cli.run("evaluate", example("bert24_training.json"), "-k", "8", "--plan", out.toString());
+        assertEquals(0, again.code(), again.err());
+        String iteration = plan.out().lines().filter(l -> l.startsWith("iteration ")).findFirst().orElseThrow();
+        assertTrue(again.out().contains(iteration), plan.out() + again.out());
+        assertTrue(again.out().contains("simulated:") && !again.out().contains("WARNING"), again.out());
         Cli.assertCleanError(Cli.run("evaluate", example("bert24_training.json"), "-k", "4", "--plan", out.toString()), 1,
                 "the plan is for 8 GPUs, the cluster has 4");
     }

@@ -142,7 +142,7 @@ public final class HtmlReport {
                 .append(svg).append("</div><figcaption>").append(Svg.escape(caption)).append("</figcaption></figure></section>\n");
     }
 
-    private static final String CSS = """
+    static final String CSS = """
             body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 24px auto; max-width: 1200px;
                    color: #222; padding: 0 16px; }
             h1 { font-size: 1.5em; margin-bottom: 0.2em; }

@@ -59,7 +59,7 @@ public final class EdgeTpuBenchCommand implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N", defaultValue = "2", description = "CP-SAT workers (default: ${DEFAULT-VALUE}).")
     int workers;
 
-    @Option(names = "--model", paramLabel = "MODEL.params", description = "Checkpoint of the learned scheduler (default: the bundled one).")
+    @Option(names = "--checkpoint", paramLabel = "MODEL.params", description = "Checkpoint of the learned scheduler (default: the bundled one).")
     Path checkpoint;
 
     @Override

@@ -15,6 +15,12 @@ import org.pipeplan.cluster.ClusterPlanners;
 import org.pipeplan.cluster.ClusterProblem;
 import org.pipeplan.cluster.GpuCluster;
 import org.pipeplan.cluster.evaluate.ClusterSimulation;
+import org.pipeplan.cluster.training.TrainingFix;
+import org.pipeplan.cluster.training.TrainingPlan;
+import org.pipeplan.cluster.training.TrainingPlanner;
+import org.pipeplan.cluster.training.TrainingProblem;
+import org.pipeplan.cluster.training.TrainingSimulator;
+import org.pipeplan.cluster.training.TrainingWorkload;
 import org.pipeplan.device.DeviceSpec;
 import org.pipeplan.device.DeviceType;
 import org.pipeplan.device.Topology;
@@ -26,6 +32,7 @@ import org.pipeplan.onnx.graph.OnnxProblemBuilder;
 import org.pipeplan.onnx.graph.Training;
 import org.pipeplan.onnx.model.OnnxModel;
 import org.pipeplan.onnx.model.OnnxModelReader;
+import org.pipeplan.planner.PlanStatus;
 import org.pipeplan.planner.RunSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -39,6 +46,8 @@ import picocli.CommandLine.Spec;
                 + "pipeline (exact DP, one GPU per stage), the exact optimum with replication and splitting (DP), and "
                 + "the DQN search, with time per sample, the exact DP's stages (differences of ideals, or ranges of one "
                 + "topological order when the ideals are too many), search time and the simulated throughput of the exact plan; "
+                + "training graphs are planned as training plans (docs/training.md): their time per sample is the "
+                + "iteration time over the mini-batch, their plan its shape (tensor, pipeline, data degrees...); "
                 + "then how many DQN plans are within 2%% of the exact optimum, the longest DQN search, and the gain of "
                 + "replication and splitting over pure pipelining."})
 public final class ParallelBenchCommand implements Callable<Integer> {
@@ -117,9 +126,9 @@ public final class ParallelBenchCommand implements Callable<Integer> {
                         .mapToDouble(d -> d.memoryLimit()).filter(Double::isFinite).findFirst().orElse(wl.gpu().memoryBytes());
                 GpuCluster cluster = GpuCluster.of(wl.gpu(), gpus, gpusPerNode, memory, GpuCluster.DEFAULT_INTER_NODE_BANDWIDTH);
                 ClusterProblem p = new ClusterProblem(wl.problem(), cluster, miniBatch);
-                ClusterPlan pipeline = ClusterPlanners.byName("pipeline-gpus").solve(p, options);
-                ClusterPlan exact = ClusterPlanners.byName("parallel").solve(p, options);
-                ClusterPlan search = ClusterPlanners.byName("dqn").solve(p, options);
+                Outcome pipeline = solve("pipeline-gpus", p, options);
+                Outcome exact = solve("parallel", p, options);
+                Outcome search = solve("dqn", p, options);
                 double ratio = search.timePerSample() / exact.timePerSample();
                 double gain = pipeline.timePerSample() / exact.timePerSample();
                 cases++;
@@ -129,13 +138,8 @@ public final class ParallelBenchCommand implements Callable<Integer> {
                     logGain += Math.log(gain);
                     bestGain = Math.max(bestGain, gain);
                 }
-                String simulated = "-";
-                if (!exact.stages().isEmpty()) {
-                    var sim = ClusterSimulation.simulate(p, exact);
-                    simulated = String.format(Locale.ROOT, "%.3f", sim.throughput() * exact.timePerSample());
-                }
                 t.row(wl.name(), p.positions(), gpus, TextTable.num(pipeline.timePerSample()), TextTable.num(exact.timePerSample()),
-                        exact.solver().startsWith("ideal") ? "ideals" : "ranges", shape(exact), String.format(Locale.ROOT, "%.2f", exact.seconds()), simulated,
+                        exact.over(), exact.shape(), String.format(Locale.ROOT, "%.2f", exact.seconds()), exact.simulated(),
                         TextTable.num(search.timePerSample()), String.format(Locale.ROOT, "%.4f", ratio),
                         String.format(Locale.ROOT, "%.1f", search.seconds()), String.format(Locale.ROOT, "x%.3f", gain));
                 w.flush();
@@ -148,6 +152,39 @@ public final class ParallelBenchCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "gain of replication and splitting over the best pipeline: geometric mean x%.3f, up to x%.3f%n",
                 Math.exp(logGain / Math.max(1, cases)), bestGain);
         return 0;
+    }
+
+    /**
+     * What a planner's plan comes to in the table: time per sample (a training plan's iteration
+     * over its global batch), what the exact planner ranged over, the plan's shape, the search
+     * time, and the simulated against the modelled throughput.
+     */
+    private record Outcome(double timePerSample, String over, String shape, double seconds, String simulated) {
+    }
+
+    /**
+     * Plans with the named planner: a training graph by the iteration time of its training plans
+     * (docs/training.md), an inference graph by its time per sample (docs/parallel.md).
+     */
+    private Outcome solve(String name, ClusterProblem p, ClusterOptions options) {
+        if (p.training()) {
+            TrainingProblem problem = new TrainingProblem(new TrainingWorkload(p), p.miniBatch(), 1, TrainingFix.none(),
+                    p.name());
+            TrainingPlan plan = ((TrainingPlanner) ClusterPlanners.byName(name)).plan(problem, options);
+            if (plan.status() == PlanStatus.INFEASIBLE) {
+                return new Outcome(Double.POSITIVE_INFINITY, "shapes", "no plan", plan.seconds(), "-");
+            }
+            double sim = TrainingSimulator.simulate(problem.cost(plan.setup()), plan.boundaries()).iterationMs();
+            return new Outcome(plan.iterationMs() / p.miniBatch(), "shapes", plan.setup().toString(), plan.seconds(),
+                    String.format(Locale.ROOT, "%.3f", plan.iterationMs() / sim));
+        }
+        ClusterPlan plan = ClusterPlanners.byName(name).solve(p, options);
+        String simulated = "-";
+        if (!plan.stages().isEmpty()) {
+            simulated = String.format(Locale.ROOT, "%.3f", ClusterSimulation.simulate(p, plan).throughput() * plan.timePerSample());
+        }
+        return new Outcome(plan.timePerSample(), plan.solver().startsWith("ideal") ? "ideals" : "ranges", shape(plan),
+                plan.seconds(), simulated);
     }
 
     /** The plan's stages as replicas x split, e.g. "8x1 | 2x4". */

@@ -24,6 +24,11 @@ public final class PlanSource {
             description = "Solver that finds the plan when --plan is not given (default: ${DEFAULT-VALUE}).")
     String solver;
 
+    /** The file given with --plan, or null. */
+    public Path planFile() {
+        return planFile;
+    }
+
     public Plan obtain(PlacementProblem problem, SolverSettings settings, boolean quiet) {
         if (planFile != null) {
             Placement placement = PlanFileReader.read(planFile, problem);

@@ -20,6 +20,8 @@ import org.pipeplan.onnx.graph.OnnxProblemBuilder;
 import org.pipeplan.onnx.graph.Training;
 import org.pipeplan.onnx.model.OnnxModel;
 import org.pipeplan.onnx.model.OnnxModelReader;
+import org.pipeplan.transformer.TransformerGraph;
+import org.pipeplan.transformer.TransformerSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -29,9 +31,16 @@ import picocli.CommandLine.Parameters;
  */
 public final class ProblemOptions {
 
-    @Parameters(index = "0", paramLabel = "FILE",
-            description = "Graph to place: placement-json (docs/input-format.md) or an ONNX model (.onnx).")
+    @Parameters(index = "0", paramLabel = "FILE", arity = "0..1",
+            description = "Graph to place: placement-json (docs/input-format.md) or an ONNX model (.onnx); or give --model.")
     Path file;
+
+    @Option(names = "--model", paramLabel = "SPEC",
+            description = "Instead of FILE, a transformer from its hyperparameters (docs/training.md): "
+                    + "gpt:layers=L,hidden=H,heads=A,seq=S,vocab=V[,ffn=F,tied=true] or "
+                    + "llama:layers=L,hidden=H,heads=A,kv-heads=G,ffn=F,seq=S,vocab=V; planned for training "
+                    + "(forward and backward) on --devices TYPE:N.")
+    String model;
 
     @Option(names = {"-k", "--accelerators"}, paramLabel = "K", description = "placement-json: number of accelerators (default: the file's maxFPGAs).")
     Integer accelerators;
@@ -67,9 +76,33 @@ public final class ProblemOptions {
     @Option(names = "--dim", paramLabel = "NAME=VALUE", description = "ONNX: value of a symbolic dimension (default 1), e.g. --dim batch=8.")
     Map<String, Long> dims = new LinkedHashMap<>();
 
-    /** The model or instance file. */
+    /** The model or instance file (null when the model is given by --model). */
     public Path file() {
         return file;
+    }
+
+    /** Whether the model is a transformer given by --model. */
+    public boolean hasModelSpec() {
+        return model != null;
+    }
+
+    /** The transformer of --model; an input error names what is wrong with the spec. */
+    public TransformerSpec transformerSpec() {
+        try {
+            return TransformerSpec.parse(model);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--model", e.getMessage());
+        }
+    }
+
+    /** Tokens per sample: a transformer's sequence length, 1 for other models. */
+    public double tokensPerSample() {
+        return hasModelSpec() ? transformerSpec().seq() : 1;
+    }
+
+    /** What the model is, for plan files: the spec of --model with all its keys, or the file name. */
+    public String modelName() {
+        return hasModelSpec() ? transformerSpec().text() : file.getFileName().toString();
     }
 
     /** Whether devices were given with --devices. */
@@ -92,17 +125,34 @@ public final class ProblemOptions {
     }
 
     public boolean isOnnx() {
-        return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
+        return file != null && file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
     }
 
     public PlacementProblem load() {
+        if (file == null && model == null) {
+            throw new UsageError("Missing required parameter: 'FILE' (a placement-json or .onnx model), or --model SPEC");
+        }
+        if (model != null) {
+            if (file != null) {
+                throw new InputException("command line", "give a model FILE or --model, not both");
+            }
+            return loadSpec();
+        }
         return isOnnx() ? loadOnnx() : loadJson();
+    }
+
+    /** A transformer from --model, built for training on the --devices. */
+    private PlacementProblem loadSpec() {
+        checkOnnxOptions();
+        TransformerSpec spec = transformerSpec();
+        DeviceSpec devicesOfModel = deviceSpec();
+        return new PlacementProblem(spec.name(), TransformerGraph.build(spec, true, devicesOfModel), devicesOfModel.deviceSet());
     }
 
     /** The ONNX model itself (for the commands that split or run it). */
     public OnnxModel onnxModel() {
         if (!isOnnx()) {
-            throw new InputException(file, "not an ONNX model (.onnx)");
+            throw new InputException(file == null ? "--model" : file.toString(), "not an ONNX model (.onnx)");
         }
         return OnnxModelReader.read(file, dims);
     }
@@ -114,7 +164,7 @@ public final class ProblemOptions {
     private void checkOnnxOptions() {
         if (accelerators != null || cpus != null || memory != null) {
             throw new InputException("command line", "-k, -l and --memory apply to placement-json; describe the devices of "
-                    + "an ONNX model with --devices");
+                    + "an ONNX model or of --model with --devices");
         }
     }
 
