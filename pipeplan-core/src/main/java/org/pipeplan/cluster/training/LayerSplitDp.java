@@ -73,9 +73,16 @@ final class LayerSplitDp {
                 double restStage = remainingStages == 0 ? 0 : restWork / remainingStages;
                 double buffer = 0;
                 double largestLayerParams = 0;
+                // the data-parallel reduction of the stage's last backward pass, layer by layer from
+                // its last layer (TrainingCost.exposedDataSync), grown as the stage grows to the left
+                double perByte = cost.syncPerByte(s);
+                double ready = cost.backwardBefore(s, j);
+                double stream = 0;
                 for (int i = j - 1; i >= s; i--) {
                     buffer = Math.max(buffer, cost.buffer(i));
                     largestLayerParams = Math.max(largestLayerParams, cost.layerParams(i));
+                    ready += cost.layerBackward(i);
+                    stream = Math.max(stream, ready) + perByte * TrainingCost.GRADIENT_BYTES * cost.layerParams(i, p == 1 ? 0 : i, j);
                     double work = cost.work(i, j);
                     // growing the stage only adds work and memory: stop once it cannot lead below the incumbent
                     if ((m - 1) * work + cost.work(0, n) >= incumbent) {
@@ -86,8 +93,9 @@ final class LayerSplitDp {
                         continue;
                     }
                     TrainingStage stage = cost.stage(s, i, j);
-                    TrainingRank rank = cost.rank(s, stage.parameters(), stage.backward(), j - i, cost.stash(i, j),
-                            cost.stash(i, j), buffer, largestLayerParams);
+                    double exposed = perByte == 0 ? 0 : Math.max(0, stream + cost.syncLatency(s) - stage.backward());
+                    TrainingRank rank = cost.rank(s, stage.parameters(), exposed, cost.stash(i, j), cost.stash(i, j), buffer,
+                            largestLayerParams);
                     if (rank.memory().total() > capacity) {
                         break;
                     }

@@ -299,8 +299,6 @@ public final class TrainingCost {
         List<TrainingRank> ranks = new ArrayList<>();
         for (int r = 0; r < setup.pipeline(); r++) {
             double params = 0;
-            double backward = 0;
-            int layerCount = 0;
             double stash = 0;
             double largestChunkStash = 0;
             double buffer = 0;
@@ -310,8 +308,6 @@ public final class TrainingCost {
                     continue;
                 }
                 params += s.parameters();
-                backward += s.backward();
-                layerCount += s.layers();
                 double chunkStash = stash(s.firstLayer(), s.endLayer());
                 stash += chunkStash;
                 largestChunkStash = Math.max(largestChunkStash, chunkStash);
@@ -320,9 +316,86 @@ public final class TrainingCost {
                     largestLayerParams = Math.max(largestLayerParams, layers.params(i));
                 }
             }
-            ranks.add(rank(r, params, backward, layerCount, stash, largestChunkStash, buffer, largestLayerParams));
+            ranks.add(rank(r, params, exposedDataSync(r, stages), stash, largestChunkStash, buffer, largestLayerParams));
         }
         return ranks;
+    }
+
+    /**
+     * Milliseconds per gradient byte of the data-parallel reduction left at the end of the
+     * iteration (its bandwidth part): a ring all-reduce for ZeRO 0, a reduce-scatter for ZeRO 1,
+     * nothing for ZeRO 2 and 3, which reduced the gradients pass by pass.
+     */
+    double syncPerByte(int rank) {
+        int d = setup.data();
+        int z = setup.zeroStage();
+        if (d == 1 || z >= 2) {
+            return 0;
+        }
+        double oneWay = (d - 1.0) / d / dataLink(rank).bandwidth() * 1000;
+        return z == 1 ? oneWay : 2 * oneWay;
+    }
+
+    /** The latency part of that reduction, ms: (d - 1) ring steps, twice for an all-reduce. */
+    double syncLatency(int rank) {
+        int d = setup.data();
+        int z = setup.zeroStage();
+        if (d == 1 || z >= 2) {
+            return 0;
+        }
+        return (z == 1 ? 1 : 2) * (d - 1) * dataLink(rank).latency();
+    }
+
+    /** Parameters on one GPU of layer i within a chunk of layers [from, to) (a whole model holds tied weights once). */
+    double layerParams(int i, int from, int to) {
+        double x = layers.params(i);
+        return i == workload.size() - 1 && from == 0 && to == workload.size() ? x - sharedTiedCopy() : x;
+    }
+
+    /**
+     * The part of rank r's data-parallel gradient reduction that its last backward pass does not
+     * hide, ms. The reduction runs on a communication stream layer by layer as the last
+     * micro-batch's backward pass makes each layer's gradients (the last layer first), the
+     * gradients of the rank's other chunks (interleaved plans) queued at the start of that pass:
+     * the stream ends at {@code max(stream, ready_l) + c_l} over the layers, {@code c_l} the layer's
+     * bytes at the ring's rate, plus the ring's latency; what passes the end of the backward pass
+     * is exposed.
+     */
+    double exposedDataSync(int r, List<TrainingStage> stages) {
+        double perByte = syncPerByte(r);
+        if (perByte == 0) {
+            return 0;
+        }
+        TrainingStage last = stages.get(r); // a rank's last backward pass is that of its first chunk
+        double stream = 0;
+        for (TrainingStage s : stages) {
+            if (s.rank() == r && s != last) {
+                stream += perByte * GRADIENT_BYTES * s.parameters();
+            }
+        }
+        double ready = backwardBefore(r, last.endLayer());
+        for (int i = last.endLayer() - 1; i >= last.firstLayer(); i--) {
+            ready += layers.backward(i);
+            stream = Math.max(stream, ready) + perByte * GRADIENT_BYTES * layerParams(i, last.firstLayer(), last.endLayer());
+        }
+        return Math.max(0, stream + syncLatency(r) - last.backward());
+    }
+
+    /**
+     * What a backward pass of the chunk ending at layer {@code to} on rank r does before its
+     * layers: receive the gradients from the chunk after it and, with ZeRO 3, gather its
+     * parameters (none of which are reduced then).
+     */
+    double backwardBefore(int index, int to) {
+        if (index + 1 >= setup.chunks()) {
+            return 0;
+        }
+        return pipelineLink(index % setup.pipeline(), (index + 1) % setup.pipeline()).transferMs(cutBytes(workload.backwardCut(to)));
+    }
+
+    /** Backward time of layer i per micro-batch, recomputation included, ms. */
+    double layerBackward(int i) {
+        return layers.backward(i);
     }
 
     /** Activation bytes layers [from, to) keep on one GPU for one micro-batch. */
@@ -346,10 +419,11 @@ public final class TrainingCost {
 
     /**
      * One rank's gradient sync, optimizer step and memory from the sums over its chunks: its
-     * parameters on one GPU, backward time per micro-batch, layers, activations per micro-batch
-     * (all chunks, and the largest chunk's), largest layer buffer and largest layer's parameters.
+     * parameters on one GPU, the exposed part of its data-parallel reduction
+     * ({@link #exposedDataSync}), activations per micro-batch (all chunks, and the largest
+     * chunk's), largest layer buffer and largest layer's parameters.
      */
-    TrainingRank rank(int r, double params, double backward, int layerCount, double stash, double largestChunkStash,
+    TrainingRank rank(int r, double params, double exposedDataSync, double stash, double largestChunkStash,
                       double buffer, double largestLayerParams) {
         int p = setup.pipeline();
         int d = setup.data();
@@ -357,13 +431,10 @@ public final class TrainingCost {
         DeviceType device = cluster.device();
         // the gradients left to reduce at the end: all of them (all-reduce), or with ZeRO 1 a
         // reduce-scatter to the shards; ZeRO 2 and 3 reduced them pass by pass
-        double sync = d == 1 || z >= 2 ? 0 : z == 1 ? Collectives.allGather(GRADIENT_BYTES * params, d, dataLink(r))
-                : Collectives.allReduce(GRADIENT_BYTES * params, d, dataLink(r));
+        double sync = syncPerByte(r) * GRADIENT_BYTES * params + syncLatency(r);
         // ZeRO 1 and 2 step on their shard, then all-gather the updated parameters; ZeRO 3 gathers them on use
         double gather = d > 1 && (z == 1 || z == 2) ? Collectives.allGather(WEIGHT_BYTES * params, d, dataLink(r)) : 0;
-        // the data-parallel reduction hides layer by layer behind the last backward pass
-        double hidden = layerCount > 1 ? Math.min(sync, backward) * (layerCount - 1) / layerCount : 0;
-        double exposed = sync - hidden;
+        double exposed = exposedDataSync;
         if (workload.tiedEmbeddings() && p > 1 && (r == 0 || r == p - 1)) {
             // Megatron-LM keeps the embedding on the first and the last stage and adds their gradients
             // once the data-parallel reduction is done (finalize_model_grads): nothing hides it

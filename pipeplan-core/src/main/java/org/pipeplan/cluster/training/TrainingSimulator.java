@@ -318,25 +318,23 @@ public final class TrainingSimulator {
                         own.add(i);
                     }
                 }
-                double rankParams = -cost.sharedTiedCopy() * (p == 1 ? 1 : 0);
-                for (int i : own) {
-                    rankParams += layers.params(i);
-                }
-                // what is left to reduce at the end: all-reduce (ZeRO 0), reduce-scatter (ZeRO 1), nothing (2, 3)
-                double allReduce = d == 1 || z >= 2 ? 0 : z == 1
-                        ? Collectives.allGather(TrainingCost.GRADIENT_BYTES * rankParams, d, dataLink(r))
-                        : Collectives.allReduce(TrainingCost.GRADIENT_BYTES * rankParams, d, dataLink(r));
+                // what is left to reduce at the end: all-reduce (ZeRO 0), reduce-scatter (ZeRO 1), nothing (2, 3);
+                // each layer's gradients at the ring's rate once ready, the ring's latency after the last
+                double perByte = cost.syncPerByte(r);
                 // in the order the layers become ready (backward order for ties)
                 own.sort(Comparator.comparingDouble((Integer i) -> gradientReady[i]).thenComparing(i -> -i));
                 double t = 0;
                 for (int i : own) {
                     double layerParams = layers.params(i) - (p == 1 && i == workload.size() - 1 ? cost.sharedTiedCopy() : 0);
-                    double share = rankParams > 0 ? allReduce * layerParams / rankParams : 0;
+                    double share = perByte * TrainingCost.GRADIENT_BYTES * layerParams;
                     double begin = Math.max(t, gradientReady[i]);
                     t = begin + share;
                     if (tracing && share > 0) {
                         trace.add(new TrainingSimulation.Event(TrainingSimulation.Kind.GRADIENT_SYNC, r, -1, -1, i, begin, t));
                     }
+                }
+                if (perByte > 0) {
+                    t += cost.syncLatency(r);
                 }
                 syncEnd[r] = t;
             }
