@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
         usageHelpAutoWidth = true,
-        description = {"Finds a placement of a graph and prints it.",
+        description = {"Finds a placement of a graph (or a plan for a GPU cluster) and prints it.",
             "Prints the plan's status (OPTIMAL, or FEASIBLE with a lower bound and gap), its max-load, throughput "
                 + "and latency, then one row per device with its compute, transfers, load and memory, as computed "
                 + "by the independent evaluators. --out saves the plan as JSON (docs/plan-format.md). Ctrl-C stops "
@@ -65,9 +65,12 @@ final class PlanCommand implements Callable<Integer> {
 
     @Option(names = {"-s", "--solver"}, defaultValue = "dp", completionCandidates = PlannerNames.class,
             description = "Solver: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). The placement solvers place the "
-                    + "graph on its devices; the cluster planners (parallel: the exact DP over stages, replicas and split "
-                    + "degrees; pipeline-gpus: the exact DP over plain pipelines; dqn: the DQN plan search) plan for a GPU "
-                    + "cluster made of the accelerators (docs/parallel.md); the Edge TPU schedulers (compiler, order, exact, "
+                    + "graph on its devices; the cluster planners (parallel: the exact search; pipeline-gpus: the exact "
+                    + "search over plain pipelines; dqn: the DQN plan search) plan for a GPU cluster made of the "
+                    + "accelerators: inference graphs as stages that may be replicated and split (docs/parallel.md), "
+                    + "training graphs and --model transformers as training plans that minimise the iteration time "
+                    + "(tensor, pipeline and data degrees, virtual stages, micro-batch, schedule, ZeRO, recomputation; "
+                    + "docs/training.md); the Edge TPU schedulers (compiler, order, exact, "
                     + "learned) split an ONNX model over --devices edge-tpu:N beside the compiler's split (docs/edgetpu.md).")
     String solver;
 

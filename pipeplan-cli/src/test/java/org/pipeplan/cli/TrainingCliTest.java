@@ -94,4 +94,32 @@ class TrainingCliTest {
         Cli.assertCleanError(Cli.run("plan", Cli.root().resolve("examples/bert24_inference.json").toString(), "-k", "8",
                 "-s", "parallel", "--fix", "tp=2"), 1, "--fix and --export apply to training plans");
     }
+
+    @Test
+    void simulateAndReportReadASavedTrainingPlan() throws Exception {
+        Path out = dir.resolve("plan.json");
+        String[] model = {"--model", GPT, "--devices", "a100-80gb:16", "--global-batch", "64"};
+        Cli.Run plan = Cli.run(concat(new String[] {"plan", "-s", "parallel", "-q", "-o", out.toString(), "--fix",
+                "pp=2,v=2"}, model));
+        assertEquals(0, plan.code(), plan.out() + plan.err());
+        Cli.Run sim = Cli.run(concat(new String[] {"simulate", "--plan", out.toString()}, model));
+        assertEquals(0, sim.code(), sim.out() + sim.err());
+        assertTrue(sim.out().contains("simulated interleaved schedule") && sim.out().contains("simulated/model"), sim.out());
+        assertTrue(sim.out().contains("in flight (sim)"), sim.out());
+        Path html = dir.resolve("report.html");
+        Cli.Run report = Cli.run(concat(new String[] {"report", "--plan", out.toString(), "-o", html.toString()}, model));
+        assertEquals(0, report.code(), report.out() + report.err());
+        String text = Files.readString(html);
+        assertTrue(text.contains("pipeplan training report") && text.contains("id=\"gantt-chart\"")
+                && text.contains("id=\"memory-chart\""), text.substring(0, Math.min(400, text.length())));
+        // a plan for another cluster is refused, naming the file
+        Cli.assertCleanError(Cli.run("evaluate", "--model", GPT, "--devices", "a100-80gb:8", "--plan", out.toString()), 1,
+                "the plan is for 16 GPUs, the cluster has 8");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
 }

@@ -25,9 +25,26 @@ final class LayerSplitDp {
     private record Label(double max, double sum, double tail, double backward, double firstSync, double firstAfter, int end,
                          Label previous) {
 
-        boolean dominates(Label o) {
-            return max <= o.max && sum <= o.sum && tail <= o.tail && backward >= o.backward && firstSync <= o.firstSync
-                    && firstAfter <= o.firstAfter;
+        /**
+         * Whether no completion of {@code o} can beat the same completion of this label. The final
+         * value is {@code (m - 1) max + sum + tail'}, the stages to come adding the same to
+         * {@code max} and {@code sum}; without tied embeddings the final tail is
+         * {@code max(tail, X - backward)} for a value X that depends only on the stages to come,
+         * so this one is no worse for every X exactly when {@code sum + tail} and
+         * {@code sum - backward} are both no larger. With tied embeddings the first stage's sync
+         * and step enter too; raising any of tail, firstSync and -backward by at most e raises the
+         * final tail by at most e, and raising firstAfter by e by at most e more.
+         */
+        boolean dominates(Label o, boolean tied) {
+            if (max > o.max) {
+                return false;
+            }
+            if (!tied) {
+                return sum + tail <= o.sum + o.tail && sum - backward <= o.sum - o.backward;
+            }
+            double worse = Math.max(Math.max(0, tail - o.tail), Math.max(Math.max(0, o.backward - backward),
+                    Math.max(0, firstSync - o.firstSync)));
+            return sum + worse + Math.max(0, firstAfter - o.firstAfter) <= o.sum;
         }
     }
 
@@ -50,6 +67,13 @@ final class LayerSplitDp {
         if (p > n || m == 0 || setup.virtualStages() != 1) {
             return null;
         }
+        // a good split first: its value bounds the labels from the start, which keeps the fronts small
+        Split start = balancedSplit(cost, n, p);
+        if (start != null && start.iterationMs() < incumbent) {
+            incumbent = start.iterationMs();
+        } else {
+            start = null;
+        }
         double capacity = cost.memoryCapacity();
         List<List<Label>> front = new ArrayList<>();
         for (int j = 0; j <= n; j++) {
@@ -60,7 +84,7 @@ final class LayerSplitDp {
         for (int s = 0; s < p; s++) {
             if (deadline.expired()) {
                 interrupted[0] = true;
-                return null;
+                return start;
             }
             int remainingStages = p - s - 1;
             List<List<Label>> next = new ArrayList<>();
@@ -69,6 +93,10 @@ final class LayerSplitDp {
             }
             int lastEnd = s == p - 1 ? n : n - remainingStages;
             for (int j = s + 1; j <= lastEnd; j++) {
+                if (deadline.expired()) {
+                    interrupted[0] = true;
+                    return start;
+                }
                 double restWork = cost.work(j, n);
                 double restStage = remainingStages == 0 ? 0 : restWork / remainingStages;
                 double buffer = 0;
@@ -118,7 +146,7 @@ final class LayerSplitDp {
                                 firstSync, firstAfter, j, l);
                         double bound = (m - 1) * Math.max(x.max, restStage) + x.sum + restWork + x.tail;
                         if (bound < incumbent) {
-                            insert(next.get(j), x);
+                            insert(next.get(j), x, tied);
                         }
                     }
                 }
@@ -135,7 +163,7 @@ final class LayerSplitDp {
             }
         }
         if (best == null) {
-            return null;
+            return start; // nothing better than the balanced split (or than the incumbent: null)
         }
         int[] boundaries = new int[p + 1];
         Label l = best;
@@ -146,14 +174,65 @@ final class LayerSplitDp {
         return new Split(boundaries, bestValue);
     }
 
+    /**
+     * The split whose largest stage work (forward and backward of its layers) is smallest, found
+     * by bisection on that largest work with a greedy packing, priced by the cost model; null when
+     * it does not fit.
+     */
+    static Split balancedSplit(TrainingCost cost, int n, int p) {
+        double lo = 0;
+        for (int i = 0; i < n; i++) {
+            lo = Math.max(lo, cost.work(i, i + 1));
+        }
+        double hi = cost.work(0, n);
+        int[] best = pack(cost, n, p, hi);
+        for (int round = 0; round < 60 && hi - lo > 1e-9 * hi; round++) {
+            double mid = (lo + hi) / 2;
+            int[] b = pack(cost, n, p, mid);
+            if (b != null) {
+                hi = mid;
+                best = b;
+            } else {
+                lo = mid;
+            }
+        }
+        if (best == null) {
+            return null;
+        }
+        TrainingEvaluation e = cost.evaluate(best);
+        return e.feasible() ? new Split(best, e.iterationMs()) : null;
+    }
+
+    /** Layers packed greedily into p stages of at most {@code cap} work each, every stage non-empty; null if they do not fit. */
+    private static int[] pack(TrainingCost cost, int n, int p, double cap) {
+        int[] b = new int[p + 1];
+        int from = 0;
+        for (int s = 0; s < p; s++) {
+            int left = p - s - 1;
+            int to = from + 1;
+            while (to < n - left && cost.work(from, to + 1) <= cap) {
+                to++;
+            }
+            if (s == p - 1) {
+                to = n;
+            }
+            if (cost.work(from, to) > cap * (1 + 1e-12) && to - from > 1) {
+                return null;
+            }
+            b[s + 1] = to;
+            from = to;
+        }
+        return cost.work(b[p - 1], n) <= cap * (1 + 1e-12) || n - b[p - 1] == 1 ? b : null;
+    }
+
     /** Adds a label to a front unless one there dominates it, dropping those it dominates. */
-    private static void insert(List<Label> labels, Label x) {
+    private static void insert(List<Label> labels, Label x, boolean tied) {
         for (Label l : labels) {
-            if (l.dominates(x)) {
+            if (l.dominates(x, tied)) {
                 return;
             }
         }
-        labels.removeIf(x::dominates);
+        labels.removeIf(l -> x.dominates(l, tied));
         labels.add(x);
     }
 }

@@ -65,7 +65,11 @@ class TrainingSearchTest {
 
     @Test
     void theSplitDpFindsTheBestOfEverySplit() {
-        TrainingProblem problem = problem(GPT, 16, 64);
+        bestOfEverySplit(problem(GPT, 16, 64)); // tied embeddings
+        bestOfEverySplit(problem("llama:layers=6,hidden=512,heads=8,kv-heads=2,ffn=1408,seq=256,vocab=4096", 16, 64));
+    }
+
+    private static void bestOfEverySplit(TrainingProblem problem) {
         int n = problem.workload().size();
         for (int p : new int[] {2, 3, 4}) {
             for (int d : new int[] {1, 2}) {
