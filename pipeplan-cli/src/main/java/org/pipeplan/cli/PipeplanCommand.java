@@ -47,7 +47,7 @@ public final class PipeplanCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: plan, evaluate, compare, bench, profile, split, run, export, simulate, report, edgetpu, edgetpu-bench, "
-            + "train, parallel-bench, generate, scale-bench or limits-bench");
+            + "train, parallel-bench, training-bench, generate, scale-bench or limits-bench");
     }
 
     /** Stack of the thread that runs a command: graph algorithms that recurse (JGraphT's DFS) go as deep as the graph. */

@@ -117,6 +117,17 @@ class TrainingCliTest {
                 "the plan is for 16 GPUs, the cluster has 8");
     }
 
+    @Test
+    void theTrainingBenchPrintsItsTable() {
+        Cli.Run r = Cli.run("training-bench", "--rows", "2", "--episodes", "30");
+        assertEquals(0, r.code(), r.out() + r.err());
+        assertTrue(r.out().contains("gpt-24x2048") && r.out().contains("gpt-24x2304"), r.out());
+        assertTrue(r.out().contains("simulated against modelled iteration time: worst"), r.out());
+        double worst = Double.parseDouble(r.out().replaceAll("(?s).*worst ([0-9.]+)% apart.*", "$1"));
+        assertTrue(worst < 5, r.out());
+        assertTrue(r.out().contains("137"), r.out()); // the published figure beside the model's
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] c = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
