@@ -38,6 +38,24 @@ class SolverBehaviourTest {
     }
 
     @Test
+    void localSearchSpreadsOverCpuCoresWhenThereAreNoAccelerators() {
+        // CPU cores only: the units move among the cores (the reference would leave all on one)
+        for (String name : List.of("bert24_inference", "resnet50_inference")) {
+            PlacementProblem p = fixture(name).withDevices(DeviceSet.acceleratorsAndCpus(0, 0, 2));
+            Plan plan = PlacementSolvers.byName("local-search").solve(p, PlacementOptions.defaults());
+            Evaluation e = MaxLoadEvaluator.evaluate(p, plan.placement());
+            assertTrue(((Number) plan.stats().get("moves")).longValue() > 0, name);
+            double total = 0;
+            for (int d = 0; d < p.devices().size(); d++) {
+                total += e.devices().get(d).compute();
+            }
+            // both cores work: no more than 60% of the compute on one of them
+            assertTrue(e.maxLoad() < 0.6 * total, name + ": " + e.maxLoad() + " of " + total);
+            assertEquals(plan.value(), e.maxLoad(), 1e-9 * e.maxLoad());
+        }
+    }
+
+    @Test
     void exactDpOnTheFixtures() {
         assertEquals(17.78990625, new org.pipeplan.placement.ideal.ExactDpSolver()
                 .solve(fixture("bert24_inference"), PlacementOptions.defaults()).value(), 1e-12);

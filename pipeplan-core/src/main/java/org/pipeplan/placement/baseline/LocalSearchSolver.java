@@ -28,7 +28,8 @@ import org.pipeplan.units.UnitGraph;
  * -localSearch). Each restart places every unit on a random accelerator, then repeatedly makes the
  * single-unit move that lowers the max-load most, until no move gains more than 1e-5. Splits need
  * not be contiguous. Units that cannot run on an accelerator stay on the first CPU core, and a move
- * that would overflow an accelerator's memory is not considered.
+ * that would overflow an accelerator's memory is not considered. Without accelerators (CPU cores
+ * only) the units move among the CPU cores instead: the reference would leave everything on one.
  */
 public final class LocalSearchSolver implements PlacementSolver {
 
@@ -51,10 +52,11 @@ public final class LocalSearchSolver implements PlacementSolver {
         Deadline deadline = options.run().deadline();
         // units as in the reference: colocation classes with forward cycles fused
         UnitGraph units = Contraction.contract(problem.graph(), new ContractionOptions(false, false, false, true), 0);
-        List<Device> accelerators = problem.devices().all().stream().filter(Device::isAccelerator).toList();
         List<Device> hosts = problem.devices().all().stream().filter(d -> !d.isAccelerator()).toList();
-        boolean[] movable = accelerators.isEmpty() ? new boolean[units.size()]
-                : units.runsOn(accelerators.get(0).kind());
+        List<Device> onAccelerators = problem.devices().all().stream().filter(Device::isAccelerator).toList();
+        // the devices units move among: the accelerators, or the CPU cores when there are none
+        List<Device> accelerators = onAccelerators.isEmpty() ? hosts : onAccelerators;
+        boolean[] movable = accelerators.isEmpty() ? new boolean[units.size()] : units.runsOn(accelerators.get(0).kind());
         int fallbackDevice = hosts.isEmpty() ? accelerators.get(0).index() : hosts.get(0).index();
 
         IncrementalLoads loads = new IncrementalLoads(problem, units);
