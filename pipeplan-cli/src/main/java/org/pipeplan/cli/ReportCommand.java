@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.pipeplan.cli.options.ClusterSettings;
+import org.pipeplan.cli.options.Interrupts;
 import org.pipeplan.cli.options.PlanSource;
 import org.pipeplan.cli.options.ProblemOptions;
 import org.pipeplan.cli.options.SimulationSettings;
@@ -23,6 +24,7 @@ import org.pipeplan.placement.PlacementOptions;
 import org.pipeplan.placement.PlacementSolvers;
 import org.pipeplan.placement.Plan;
 import org.pipeplan.placement.evaluate.PlanEvaluation;
+import org.pipeplan.planner.StopSignal;
 import org.pipeplan.planner.UnsupportedProblemException;
 import org.pipeplan.report.ComparisonRow;
 import org.pipeplan.report.HtmlReport;
@@ -100,6 +102,10 @@ final class ReportCommand implements Callable<Integer> {
         methods.forEach(PlacementSolvers::byName); // unknown names fail before any work
         var simOptions = simulation.options(problem);
         Plan plan = planSource.obtain(problem, settings, quiet);
+        if (Interrupts.signal().isRequested()) {
+            plan = plan.toBuilder().note("interrupted: the best plan the solver had found" + (plan.note().isEmpty() ? ""
+                    : "; " + plan.note())).build();
+        }
         PlanEvaluation evaluation = PlanEvaluation.of(problem, plan.placement());
         SimulationResult sim = PipelineSimulator.simulate(problem, plan.placement(), simOptions);
         List<ComparisonRow> rows = compare(problem, methods);
@@ -136,10 +142,20 @@ final class ReportCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Every comparison method's plan. After an interrupt (Ctrl-C) the solver that was running
+     * keeps the best plan it had and its row says INTERRUPTED; the methods after it are not run
+     * (their rows say so) rather than stopped at once with a trivial plan.
+     */
     private List<ComparisonRow> compare(PlacementProblem problem, List<String> methods) {
         List<ComparisonRow> rows = new ArrayList<>();
         PlacementOptions options = settings.options(TerminalProgress.forTerminal(quiet));
+        StopSignal stop = options.run().stop();
         for (String name : methods) {
+            if (stop.isRequested()) {
+                rows.add(ComparisonRow.notRun(name));
+                continue;
+            }
             Plan p;
             try {
                 p = CompareCommand.solveFor(PlacementSolvers.byName(name), problem, options);
@@ -147,7 +163,8 @@ final class ReportCommand implements Callable<Integer> {
                 continue; // not applicable to this graph (the compare command lists why)
             }
             PlanEvaluation e = PlanEvaluation.of(problem, p.placement());
-            rows.add(new ComparisonRow(name, p.status().name(), e.loads().maxLoad(), e.latency().latency(),
+            String status = stop.isRequested() ? "INTERRUPTED (" + p.status().name() + ")" : p.status().name();
+            rows.add(new ComparisonRow(name, status, e.loads().maxLoad(), e.latency().latency(),
                     p.lowerBound(), p.gap(), e.loads().contiguity().contiguous(), e.feasible(), p.seconds()));
         }
         return rows;

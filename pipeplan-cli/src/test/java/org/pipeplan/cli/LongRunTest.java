@@ -46,6 +46,30 @@ class LongRunTest {
     }
 
     @Test
+    void anInterruptedReportMarksWhatWasStoppedAndWhatNeverRan() throws Exception {
+        Path problem = dir.resolve("big.json");
+        assertEquals(0, Cli.run("generate", "--synthetic", "3000", "--seed", "2", "-k", "6", "-o", problem.toString()).code());
+        Path report = dir.resolve("report.html");
+        // the plan by dp (quick), then the integer program, which cannot finish, then linear
+        Process p = Cli.process("report", problem.toString(), "-s", "dp", "--compare", "ip,linear", "--time-limit", "600",
+                "--workers", "1", "-q", "-o", report.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("log.txt").toFile()).start();
+        try {
+            assertTrue(!p.waitFor(20, TimeUnit.SECONDS), "the report ended by itself: " + Files.readString(dir.resolve("log.txt")));
+            p.destroy();
+            assertTrue(p.waitFor(90, TimeUnit.SECONDS), "no exit after the interrupt");
+        } finally {
+            p.destroyForcibly();
+        }
+        String log = Files.readString(dir.resolve("log.txt"));
+        assertTrue(log.contains("report written to"), log);
+        String html = Files.readString(report);
+        // the integer program keeps the best plan it had and says it was interrupted; linear never ran
+        assertTrue(html.contains("<td>ip</td><td class=\"bad\">INTERRUPTED ("), html);
+        assertTrue(html.contains("<td>linear</td><td class=\"bad\">NOT RUN (interrupted)"), html);
+    }
+
+    @Test
     void theSameSeedGivesTheSamePlan() throws IOException {
         for (List<String> args : List.of(List.of("-s", "dp"), List.of("-s", "local-search", "--seed", "7"),
                 List.of("-s", "pipedream"), List.of("-s", "ip-contig", "--workers", "1"), List.of("-s", "dqn", "-k", "8",

@@ -89,7 +89,14 @@ public final class HtmlReport {
                     + "<th>status</th><th>max-load</th><th>throughput</th><th>latency</th><th>lower bound</th><th>gap</th>"
                     + "<th>vs this plan</th><th>contiguous</th><th>feasible</th><th>seconds</th></tr>\n");
             for (ComparisonRow r : in.comparison()) {
-                h.append("<tr><td>").append(Svg.escape(r.method())).append("</td><td>").append(r.status()).append("</td><td>")
+                if (!r.ran()) {
+                    h.append("<tr><td>").append(Svg.escape(r.method())).append("</td><td class=\"bad\">")
+                            .append(Svg.escape(r.status())).append("</td><td colspan=\"9\"></td></tr>\n");
+                    continue;
+                }
+                h.append("<tr><td>").append(Svg.escape(r.method())).append("</td><td")
+                        .append(r.status().startsWith("INTERRUPTED") ? " class=\"bad\">" : ">").append(Svg.escape(r.status()))
+                        .append("</td><td>")
                         .append(Units.num(r.maxLoad())).append("</td><td>").append(Units.num(r.throughput())).append("</td><td>")
                         .append(Units.num(r.latency())).append("</td><td>").append(Units.num(r.lowerBound())).append("</td><td>")
                         .append(Units.percent(r.gap())).append("</td><td>x")
