@@ -122,12 +122,23 @@ final class SimulationStatistics {
         int samples = tasks.samples;
         double[] sorted = timeline.finished().clone();
         Arrays.sort(sorted);
-        int lo = samples / 4;
-        int hi = samples - 1 - samples / 4;
+        int lo = lastTied(sorted, samples / 4);
+        int hi = lastTied(sorted, samples - 1 - samples / 4);
+        // the samples that finish after the window's start and by its end: replicas finish several
+        // samples at the same instant, and all of those at the window's start belong before it
         if (samples >= 4 && sorted[hi] > sorted[lo]) {
             return new Window(sorted[lo], sorted[hi], hi - lo);
         }
         return new Window(0, timeline.makespan(), samples);
+    }
+
+    /** The last index of the run of equal finish times that index i is in (sorted ascending). */
+    private static int lastTied(double[] sorted, int i) {
+        int j = i;
+        while (j + 1 < sorted.length && sorted[j + 1] - sorted[i] <= 1e-12 * Math.max(1, Math.abs(sorted[i]))) {
+            j++;
+        }
+        return j;
     }
 
     /** Share of the window the engines of the devices that compute sat idle. */

@@ -28,9 +28,9 @@ class ClusterSimulationTest {
             for (ParallelSpace space : new ParallelSpace[] {ParallelSpace.pipelineOnly(), ParallelSpace.full(p.cluster())}) {
                 ClusterPlan plan = ParallelDp.solve(p, space);
                 SimulationResult sim = ClusterSimulation.simulate(p, plan);
-                // replicas take samples in turn: the steady state matches 1 / time per sample (up to
-                // the measured window, which replicas finishing in lockstep make a little short)
-                assertEquals(1, sim.throughput() * plan.timePerSample(), 0.05, gpus + " GPUs, " + space);
+                // replicas take samples in turn: the steady state matches 1 / time per sample, also
+                // when replicas finish several samples at one instant (the window counts them right)
+                assertEquals(1, sim.throughput() * plan.timePerSample(), 1e-3, gpus + " GPUs, " + space);
             }
         }
     }
