@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
         description = {"Prints a plan of an ONNX model in the terms of the PyTorch modules it was exported from.",
             "json: layers with their stage, torch split points and DeepSpeed-style layer boundaries; torch: a "
                 + "torch.distributed.pipelining snippet; deepspeed: the layer boundaries and the layer list "
-                + "(docs/export.md). Module paths come from the node names PyTorch's exporter writes."})
+                + "(docs/onnx.md). Module paths come from the node names PyTorch's exporter writes; the stages are those the "
+                + "split points give, and standard error says what the exported split costs against the plan."})
 final class ExportCommand implements Callable<Integer> {
 
     @Spec
@@ -51,6 +52,7 @@ final class ExportCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("unknown --format '" + format + "' (json, torch or deepspeed)");
         }
         split.notes().forEach(n -> spec.commandLine().getErr().println("note: " + n));
+        spec.commandLine().getErr().println("note: " + staged.exportCost(split));
         return 0;
     }
 }

@@ -73,6 +73,7 @@ final class SplitCommand implements Callable<Integer> {
         w.print(t.render());
         w.println();
         printModules(w, modules);
+        w.println(staged.exportCost(modules));
         if (check) {
             return check(w, staged) ? 0 : PipeplanCommand.EXIT_CHECK_FAILED;
         }
@@ -124,6 +125,7 @@ final class SplitCommand implements Callable<Integer> {
                 : split.misplacedNodes() + " nodes move to another stage at layer granularity"));
         w.println("torch.distributed.pipelining split_spec: " + split.torchSplitSpec().keySet() + " (SplitPoint.BEGINNING)");
         w.println("DeepSpeed-style parts (layer boundaries): " + split.deepspeedParts());
+        w.println("stages at module granularity: " + split.stages() + " of the plan's " + split.planStages());
         split.notes().stream().limit(5).forEach(n -> w.println("note: " + n));
         if (split.notes().size() > 5) {
             w.println("note: ... " + (split.notes().size() - 5) + " more in modules.json");

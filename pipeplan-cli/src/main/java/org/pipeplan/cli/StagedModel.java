@@ -57,4 +57,53 @@ record StagedModel(OnnxModel model, PlacementProblem problem, Placement placemen
         return evaluation.loads().devices().stream().filter(d -> d.device().name().equals(stage.device()))
                 .mapToDouble(d -> d.load()).findFirst().orElse(Double.NaN);
     }
+
+    /**
+     * The plan with every node moved to the plan stage {@code stageOfNode} gives it (the stage of
+     * its module in an export; -1 leaves a node where it is): each stage on the device it has in
+     * the plan.
+     */
+    Placement withStages(int[] stageOfNode) {
+        int[] deviceOfStage = new int[stages().isEmpty() ? maxStage(this.stageOfNode) + 1 : stages().size()];
+        java.util.Arrays.fill(deviceOfStage, -1);
+        for (int i = 0; i < this.stageOfNode.length; i++) {
+            int v = this.stageOfNode[i] < 0 ? -1 : problem.graph().indexOf(i);
+            if (v >= 0 && this.stageOfNode[i] < deviceOfStage.length && deviceOfStage[this.stageOfNode[i]] < 0) {
+                deviceOfStage[this.stageOfNode[i]] = placement.deviceOf(v);
+            }
+        }
+        int[] device = new int[problem.graph().size()];
+        for (int v = 0; v < device.length; v++) {
+            device[v] = placement.deviceOf(v);
+        }
+        for (int i = 0; i < stageOfNode.length; i++) {
+            int v = stageOfNode[i] < 0 ? -1 : problem.graph().indexOf(i);
+            if (v >= 0 && stageOfNode[i] < deviceOfStage.length && deviceOfStage[stageOfNode[i]] >= 0) {
+                device[v] = deviceOfStage[stageOfNode[i]];
+            }
+        }
+        return new Placement(device, placement.deviceCount());
+    }
+
+    private static int maxStage(int[] stageOfNode) {
+        int m = 0;
+        for (int s : stageOfNode) {
+            m = Math.max(m, s);
+        }
+        return m;
+    }
+
+    /**
+     * One line on what the export of a plan at module granularity costs: its max-load against
+     * the plan's, evaluated alike, and its stage count against the plan's.
+     */
+    String exportCost(org.pipeplan.onnx.export.ModuleSplit split) {
+        PlanEvaluation exported = PlanEvaluation.of(problem, withStages(split.nodePlanStage()));
+        double plan = evaluation.loads().maxLoad();
+        double value = exported.loads().maxLoad();
+        return String.format(java.util.Locale.ROOT, "exported split: %d of the plan's %d stages, max-load %s ms against the "
+                        + "plan's %s ms (%+.1f%%)", split.stages(), split.planStages(),
+                org.pipeplan.cli.output.TextTable.num(value), org.pipeplan.cli.output.TextTable.num(plan),
+                100 * (value / plan - 1));
+    }
 }

@@ -22,21 +22,37 @@ import java.util.Set;
  * the nodes that land on another stage than the plan's when every layer goes where most of its
  * nodes are.
  *
+ * <p>The stages are those the split points give: a stage of the plan none of whose layers goes
+ * to it (its nodes lie inside layers most of whose nodes are elsewhere) disappears, the stages are
+ * numbered again from 0, and a note says so; no stage of the export is empty. A layer that would
+ * go to an earlier stage than the layer before it (which split points cannot express) stays with
+ * the layer before it.
+ *
  * @param layers         module paths of the layers, in execution order
- * @param layerStage     stage of each layer
+ * @param layerStage     stage of each layer in the export, 0 .. stages-1, never decreasing
  * @param layerNodes     nodes of each layer
- * @param stages         number of stages
+ * @param stages         number of stages the split points give
+ * @param planStages     number of stages of the plan
  * @param misplacedNodes nodes moved by the layer granularity (0: the module split is the plan)
+ * @param nodePlanStage  for every node, the plan's stage the export runs it on (-1 for ignored
+ *                       nodes): its layer's, or its own for glue outside the layers; what the
+ *                       exported split costs is the plan's evaluation of this assignment
  * @param notes          what could not be expressed
  */
 public record ModuleSplit(List<String> layers, List<Integer> layerStage, List<Integer> layerNodes, int stages,
-                          int misplacedNodes, List<String> notes) {
+                          int planStages, int misplacedNodes, int[] nodePlanStage, List<String> notes) {
 
     public ModuleSplit {
         layers = List.copyOf(layers);
         layerStage = List.copyOf(layerStage);
         layerNodes = List.copyOf(layerNodes);
+        nodePlanStage = nodePlanStage.clone();
         notes = List.copyOf(notes);
+    }
+
+    @Override
+    public int[] nodePlanStage() {
+        return nodePlanStage.clone();
     }
 
     /**
@@ -79,7 +95,7 @@ public record ModuleSplit(List<String> layers, List<Integer> layerStage, List<In
             }
         }
         List<String> layers = new ArrayList<>();
-        List<Integer> layerStage = new ArrayList<>();
+        List<Integer> planStageOfLayer = new ArrayList<>();
         List<Integer> layerNodes = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         int misplaced = 0;
@@ -91,25 +107,54 @@ public record ModuleSplit(List<String> layers, List<Integer> layerStage, List<In
                 best = c[s] > c[best] ? s : best;
                 total += c[s];
             }
+            if (!planStageOfLayer.isEmpty() && best < planStageOfLayer.get(planStageOfLayer.size() - 1)) {
+                int previous = planStageOfLayer.get(planStageOfLayer.size() - 1);
+                notes.add("layer " + e.getKey() + " runs after " + layers.get(layers.size() - 1) + " but most of it is on "
+                        + "an earlier stage, which split points cannot express: it stays on stage " + previous);
+                best = previous;
+            }
             if (c[best] < total) {
                 notes.add("the plan cuts inside " + e.getKey() + ": " + (total - c[best]) + " of its " + total
                         + " nodes move to stage " + best);
             }
             misplaced += total - c[best];
             layers.add(e.getKey());
-            layerStage.add(best);
+            planStageOfLayer.add(best);
             layerNodes.add(total);
         }
-        for (int k = 1; k < layers.size(); k++) {
-            if (layerStage.get(k) < layerStage.get(k - 1)) {
-                notes.add("layer " + layers.get(k) + " runs after " + layers.get(k - 1) + " but on an earlier stage; "
-                        + "split points cannot express that order");
+        // the stages the split points give, numbered from 0
+        Map<Integer, Integer> renumber = new LinkedHashMap<>();
+        for (int planStage : planStageOfLayer) {
+            renumber.putIfAbsent(planStage, renumber.size());
+        }
+        List<Integer> layerStage = planStageOfLayer.stream().map(renumber::get).toList();
+        int exported = Math.max(1, renumber.size());
+        if (!layers.isEmpty() && exported < stageCount) {
+            List<Integer> lost = new ArrayList<>();
+            for (int st = 0; st < stageCount; st++) {
+                if (!renumber.containsKey(st)) {
+                    lost.add(st);
+                }
             }
+            notes.add("at module granularity the plan's " + stageCount + " stages become " + exported + ": stage"
+                    + (lost.size() == 1 ? " " : "s ") + lost + " of the plan hold no layer of their own (their nodes lie "
+                    + "inside layers most of whose nodes are on other stages)");
+        }
+        Map<String, Integer> stageOfLayer = new HashMap<>();
+        for (int k = 0; k < layers.size(); k++) {
+            stageOfLayer.put(layers.get(k), planStageOfLayer.get(k));
+        }
+        int[] nodePlanStage = new int[paths.size()];
+        for (int i = 0; i < paths.size(); i++) {
+            String key = key(paths.get(i), opened);
+            nodePlanStage[i] = stageOfNode[i] < 0 ? -1 : key != null && stageOfLayer.containsKey(key) ? stageOfLayer.get(key)
+                    : stageOfNode[i];
         }
         if (layers.isEmpty()) {
             notes.add("the node names carry no module paths (export the model from PyTorch to get them)");
         }
-        return new ModuleSplit(layers, layerStage, layerNodes, stages, misplaced, notes);
+        return new ModuleSplit(layers, layerStage, layerNodes, layers.isEmpty() ? stageCount : exported, stageCount,
+                misplaced, nodePlanStage, notes);
     }
 
     /** The layer of a node: its shortest module prefix that is not opened; null for glue of an opened module. */

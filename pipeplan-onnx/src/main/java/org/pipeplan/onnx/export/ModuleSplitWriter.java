@@ -27,6 +27,7 @@ public final class ModuleSplitWriter {
         root.put("version", 1);
         root.put("model", model);
         root.put("stages", split.stages());
+        root.put("planStages", split.planStages());
         root.put("exact", split.exact());
         root.put("misplacedNodes", split.misplacedNodes());
         ObjectNode torch = root.putObject("torchSplitSpec");

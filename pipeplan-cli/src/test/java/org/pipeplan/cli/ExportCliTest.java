@@ -1,0 +1,52 @@
+package org.pipeplan.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A plan of a shared model in its PyTorch modules: the stage count printed is what the split points give. */
+class ExportCliTest {
+
+    private static final Path RESNET18 = Cli.root().resolve("../shared/models/resnet18.graph.onnx").normalize();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theExportStatesTheStagesItsSplitPointsGiveAndWhatTheyCost() {
+        Assumptions.assumeTrue(Files.isRegularFile(RESNET18), "the shared models are not here");
+        Path plan = dir.resolve("plan.json");
+        // sixteen GPUs: more stages than the model has blocks at the top level
+        Cli.Run p = Cli.run("plan", RESNET18.toString(), "--devices", "v100-16gb:16", "-q", "-o", plan.toString());
+        assertEquals(0, p.code(), p.err());
+        Cli.Run torch = Cli.run("export", RESNET18.toString(), "--devices", "v100-16gb:16", "--plan", plan.toString(),
+                "--format", "torch");
+        assertEquals(0, torch.code(), torch.err());
+        int points = torch.out().split("SplitPoint.BEGINNING", -1).length - 1;
+        Matcher stated = Pattern.compile("# (\\d+) stages").matcher(torch.out());
+        assertTrue(stated.find(), torch.out());
+        assertEquals(points + 1, Integer.parseInt(stated.group(1)), torch.out());
+        assertTrue(torch.err().contains("exported split: " + stated.group(1) + " of the plan's"), torch.err());
+        Cli.Run ds = Cli.run("export", RESNET18.toString(), "--devices", "v100-16gb:16", "--plan", plan.toString(),
+                "--format", "deepspeed");
+        assertEquals(0, ds.code(), ds.err());
+        String parts = ds.out().lines().filter(l -> l.startsWith("parts = ")).findFirst().orElseThrow();
+        List<Integer> bounds = new ArrayList<>();
+        for (String x : parts.replaceAll("[^0-9,]", "").split(",")) {
+            bounds.add(Integer.parseInt(x));
+        }
+        assertEquals(Integer.parseInt(stated.group(1)) + 1, bounds.size(), parts);
+        for (int i = 1; i < bounds.size(); i++) {
+            assertTrue(bounds.get(i) > bounds.get(i - 1), "an empty stage: " + parts);
+        }
+    }
+}
