@@ -147,9 +147,12 @@ final class RunCommand implements Callable<Integer> {
         return 1000 / staged.stages().stream().mapToDouble(staged::predictedMs).max().orElse(Double.NaN);
     }
 
-    /** A sample goes through the stages one after another: the sum of their predicted times. */
+    /**
+     * One sample through the stages: the plan's latency as plan, evaluate and report print it (the
+     * latency model, docs/algorithms.md), so that every command predicts the same figure.
+     */
     private static double predictedLatency(StagedModel staged) {
-        return staged.stages().stream().mapToDouble(staged::predictedMs).sum();
+        return staged.evaluation().latency().latency();
     }
 
     /** Throughput with the pipeline full, then latency with one sample in flight. */

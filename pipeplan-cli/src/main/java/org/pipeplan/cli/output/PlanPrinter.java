@@ -49,7 +49,11 @@ public final class PlanPrinter {
         StringBuilder sb = new StringBuilder();
         sb.append("max-load ").append(TextTable.num(loads.maxLoad()))
                 .append("  throughput ").append(TextTable.num(loads.throughput(), 6)).append(" samples/time unit")
-                .append("  latency ").append(TextTable.num(evaluation.latency().latency()));
+                // a training graph's latency is one sample's forward and backward pass, in the latency
+                // model: a device's forward and backward parts are separate pieces, and every tensor
+                // leaving a piece pays its transfer (to the device's own later piece too)
+                .append(problem.graph().hasBackward() ? "  latency (forward + backward, per piece) " : "  latency ")
+                .append(TextTable.num(evaluation.latency().latency()));
         if (problem.graph().hasBackward()) {
             sb.append("  fw+bw ").append(TextTable.num(loads.maxForwardPlusMaxBackward()));
         }
