@@ -50,7 +50,8 @@ import org.pipeplan.planner.StopSignal;
  * layer split ({@link TrainingSearch#price}, once per shape), over the space's lower bound, or a
  * penalty when no split of the shape fits. Actions are epsilon-greedy, learned from an
  * experience replay with one-step targets from a target network, as in {@link DqnSearch}; the best
- * shape priced is kept, and the search ends with a greedy episode. The plan's status is FEASIBLE
+ * shape priced is kept, and the search ends with a greedy episode, then a descent from the best
+ * shape over the shapes a few decisions from it ({@link #polish}). The plan's status is FEASIBLE
  * (the search proves nothing), its bound the smallest lower bound of the shapes that may fit.
  * A search that ends on its episode budget is the same for the same seed.
  */
@@ -68,6 +69,11 @@ public final class TrainingDqnSearch {
     static final double PENALTY = -5;
     /** The least reward of a shape that fits (slower shapes are all equally bad). */
     static final double WORST_FIT = -4;
+    /**
+     * Decisions a shape may differ in from the best one to be tried after the episodes: three, so
+     * that moving the tensor degree can bring the data degree and the micro-batch that go with it.
+     */
+    static final int NEIGHBOURHOOD = 3;
 
     /** The decisions of an episode, in order. */
     static final int TENSOR = 0;
@@ -229,10 +235,11 @@ public final class TrainingDqnSearch {
             }
             listener.end();
         }
+        int polished = stopped ? 0 : polish(deadline);
         double seconds = seconds(start);
         String note = String.format(Locale.ROOT, "%d episodes, %d of %d shapes of %s priced (%d that cannot fit pruned), "
-                        + "%d updates, best in episode %d%s", episode, priced.size(), shapes.size(), space.description(),
-                pruned, updates, bestEpisode, stopped ? " (stopped by the time limit)" : "");
+                        + "%d updates, best in episode %d, %d improving moves after%s", episode, priced.size(), shapes.size(),
+                space.description(), pruned, updates, bestEpisode, polished, stopped ? " (stopped by the time limit)" : "");
         if (best == null) {
             String why = stopped && priced.isEmpty() ? "the time limit came before any shape was priced"
                     : "no shape the agent tried fits: " + search.whyNothingFits(space, problem.fix());
@@ -403,6 +410,61 @@ public final class TrainingDqnSearch {
 
     private static float clip(double x, double lo, double hi) {
         return (float) Math.min(hi, Math.max(lo, x));
+    }
+
+    // ------------------------------------------------------------------ polishing
+
+    /**
+     * After the episodes, a descent from the agent's best shape: the shapes that differ from it in
+     * at most {@value #NEIGHBOURHOOD} decisions, in the order of their lower bound, each priced until one beats it
+     * (then again from that one) or the bound reaches it. Returns the improving moves made.
+     */
+    private int polish(Deadline deadline) {
+        int moves = 0;
+        while (best != null && !deadline.expired()) {
+            TrainingSetup from = best.setup();
+            double value = best.evaluation().iterationMs();
+            List<Integer> near = new ArrayList<>();
+            for (int k = 0; k < shapes.size(); k++) {
+                if (!priced.containsKey(k) && bounds[k] < value && decisionsApart(shapes.get(k), from) <= NEIGHBOURHOOD) {
+                    near.add(k);
+                }
+            }
+            near.sort((a, b) -> a.equals(b) ? 0 : bounds[a] != bounds[b] ? Double.compare(bounds[a], bounds[b])
+                    : Integer.compare(a, b));
+            boolean improved = false;
+            for (int k : near) {
+                if (deadline.expired() || bounds[k] >= best.evaluation().iterationMs()) {
+                    break;
+                }
+                if (reward(k, deadline) == null) {
+                    return moves;
+                }
+                if (best.evaluation().iterationMs() < value) {
+                    improved = true;
+                    moves++;
+                    break;
+                }
+            }
+            if (!improved) {
+                break;
+            }
+        }
+        return moves;
+    }
+
+    /** How many of the decisions (t, p, d, v with its schedule, b, ZeRO, recomputation, sp) two shapes differ in. */
+    private static int decisionsApart(TrainingSetup a, TrainingSetup b) {
+        int n = 0;
+        n += a.tensor() != b.tensor() ? 1 : 0;
+        n += a.pipeline() != b.pipeline() ? 1 : 0;
+        n += a.data() != b.data() ? 1 : 0;
+        n += a.virtualStages() != b.virtualStages() || a.schedule() != b.schedule() ? 1 : 0;
+        n += a.microBatch() != b.microBatch() ? 1 : 0;
+        n += a.zeroStage() != b.zeroStage() ? 1 : 0;
+        n += a.recomputation() != b.recomputation() ? 1 : 0;
+        n += a.sequenceParallel() != b.sequenceParallel() ? 1 : 0;
+        return n;
     }
 
     // ------------------------------------------------------------------ rewards
