@@ -30,6 +30,11 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = {"-p", "--plan"}, required = true, paramLabel = "PLAN.json", description = "The plan to export.")
     Path planFile;
 
+    @Option(names = "--modules", paramLabel = "FILE",
+            description = "The model's own module list, one name per line (e.g. from [n for n, _ in model.named_children()]): "
+                    + "the layers and parts then index it, modules without nodes of their own included.")
+    Path modules;
+
     @Option(names = "--format", defaultValue = "json", paramLabel = "F",
             description = "json, torch or deepspeed (default: ${DEFAULT-VALUE}).")
     String format;
@@ -39,6 +44,9 @@ final class ExportCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         StagedModel staged = StagedModel.load(problemOptions, planFile, 1, false);
         ModuleSplit split = ModuleSplit.of(staged.nodeNames(), staged.stageOfNode());
+        if (modules != null) {
+            split = split.alignedTo(ModuleList.read(modules));
+        }
         switch (format.toLowerCase(Locale.ROOT)) {
             case "json" -> w.print(ModuleSplitWriter.json(staged.model().name(), split));
             case "torch" -> w.print(split.torchSnippet());

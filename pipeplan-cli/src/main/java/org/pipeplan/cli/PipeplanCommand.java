@@ -2,13 +2,13 @@ package org.pipeplan.cli;
 
 import java.io.PrintWriter;
 import org.pipeplan.cli.bench.BenchCommand;
-import org.pipeplan.cli.options.UsageError;
 import org.pipeplan.cli.bench.EdgeTpuBenchCommand;
 import org.pipeplan.cli.bench.LimitsBenchCommand;
 import org.pipeplan.cli.bench.ParallelBenchCommand;
 import org.pipeplan.cli.bench.ScaleBenchCommand;
 import org.pipeplan.cli.bench.TrainingBenchCommand;
 import org.pipeplan.cli.options.Interrupts;
+import org.pipeplan.cli.options.UsageError;
 import org.pipeplan.io.InputException;
 import org.pipeplan.planner.UnsupportedProblemException;
 import picocli.CommandLine.Command;

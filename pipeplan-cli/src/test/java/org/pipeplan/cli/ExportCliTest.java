@@ -49,4 +49,23 @@ class ExportCliTest {
             assertTrue(bounds.get(i) > bounds.get(i - 1), "an empty stage: " + parts);
         }
     }
+
+    @Test
+    void theModelsModuleListLinesThePartsUpWithItsModules() throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(RESNET18), "the shared models are not here");
+        Path plan = dir.resolve("plan.json");
+        assertEquals(0, Cli.run("plan", RESNET18.toString(), "--devices", "v100-16gb:8", "-q", "-o", plan.toString()).code());
+        Path modules = dir.resolve("modules.txt");
+        // torchvision's resnet18.named_children(): bn1 is folded into conv1 in the graph
+        Files.writeString(modules, "conv1\nbn1\nrelu\nmaxpool\nlayer1\nlayer2\nlayer3\nlayer4\navgpool\nfc\n");
+        Cli.Run ds = Cli.run("export", RESNET18.toString(), "--devices", "v100-16gb:8", "--plan", plan.toString(),
+                "--format", "deepspeed", "--modules", modules.toString());
+        assertEquals(0, ds.code(), ds.err());
+        assertTrue(ds.out().contains("\"conv1\",\n    \"bn1\",\n    \"relu\","), ds.out());
+        assertTrue(ds.err().contains("with the module before them: [bn1]"), ds.err());
+        assertTrue(ds.err().contains("exported split: "), ds.err());
+        Files.writeString(modules, "conv1\nconv1\n");
+        Cli.assertCleanError(Cli.run("export", RESNET18.toString(), "--devices", "v100-16gb:8", "--plan", plan.toString(),
+                "--modules", modules.toString()), 1, "line 2: module conv1 is listed twice");
+    }
 }

@@ -37,17 +37,27 @@ import java.util.Set;
  * @param nodePlanStage  for every node, the plan's stage the export runs it on (-1 for ignored
  *                       nodes): its layer's, or its own for glue outside the layers; what the
  *                       exported split costs is the plan's evaluation of this assignment
+ * @param layerPlanStage the plan's stage of each layer (before the stages are numbered again)
+ * @param nodeLayer      for every node, its layer's index, -1 for glue and ignored nodes
  * @param notes          what could not be expressed
  */
 public record ModuleSplit(List<String> layers, List<Integer> layerStage, List<Integer> layerNodes, int stages,
-                          int planStages, int misplacedNodes, int[] nodePlanStage, List<String> notes) {
+                          int planStages, int misplacedNodes, int[] nodePlanStage, List<Integer> layerPlanStage,
+                          int[] nodeLayer, List<String> notes) {
 
     public ModuleSplit {
         layers = List.copyOf(layers);
         layerStage = List.copyOf(layerStage);
         layerNodes = List.copyOf(layerNodes);
         nodePlanStage = nodePlanStage.clone();
+        layerPlanStage = List.copyOf(layerPlanStage);
+        nodeLayer = nodeLayer.clone();
         notes = List.copyOf(notes);
+    }
+
+    @Override
+    public int[] nodeLayer() {
+        return nodeLayer.clone();
     }
 
     @Override
@@ -144,17 +154,111 @@ public record ModuleSplit(List<String> layers, List<Integer> layerStage, List<In
         for (int k = 0; k < layers.size(); k++) {
             stageOfLayer.put(layers.get(k), planStageOfLayer.get(k));
         }
+        Map<String, Integer> indexOfLayer = new HashMap<>();
+        for (int k = 0; k < layers.size(); k++) {
+            indexOfLayer.put(layers.get(k), k);
+        }
         int[] nodePlanStage = new int[paths.size()];
+        int[] nodeLayer = new int[paths.size()];
         for (int i = 0; i < paths.size(); i++) {
             String key = key(paths.get(i), opened);
-            nodePlanStage[i] = stageOfNode[i] < 0 ? -1 : key != null && stageOfLayer.containsKey(key) ? stageOfLayer.get(key)
-                    : stageOfNode[i];
+            boolean inLayer = stageOfNode[i] >= 0 && key != null && stageOfLayer.containsKey(key);
+            nodePlanStage[i] = stageOfNode[i] < 0 ? -1 : inLayer ? stageOfLayer.get(key) : stageOfNode[i];
+            nodeLayer[i] = inLayer ? indexOfLayer.get(key) : -1;
         }
         if (layers.isEmpty()) {
             notes.add("the node names carry no module paths (export the model from PyTorch to get them)");
         }
         return new ModuleSplit(layers, layerStage, layerNodes, layers.isEmpty() ? stageCount : exported, stageCount,
-                misplaced, nodePlanStage, notes);
+                misplaced, nodePlanStage, planStageOfLayer, nodeLayer, notes);
+    }
+
+    /**
+     * The same split over the model's own list of modules (as {@code named_children()} or a
+     * PipelineModule's layer list name them), so that {@code parts} index that list: a module
+     * takes the stage of the layers it holds (the stage most of their nodes are on when they are
+     * on several), a module with no node of its own in the graph (a BatchNorm folded into a
+     * convolution, a Dropout, an output head exported as a bare operator) goes with the module
+     * before it (the first with the one after it), and a layer no listed module holds is noted.
+     */
+    public ModuleSplit alignedTo(List<String> modules) {
+        if (modules.isEmpty()) {
+            throw new IllegalArgumentException("the module list is empty");
+        }
+        List<String> notes = new ArrayList<>(this.notes);
+        Integer[] stage = new Integer[modules.size()];
+        int[] nodes = new int[modules.size()];
+        boolean[] held = new boolean[layers.size()];
+        int[] moduleOfLayer = new int[layers.size()];
+        java.util.Arrays.fill(moduleOfLayer, -1);
+        for (int m = 0; m < modules.size(); m++) {
+            String name = modules.get(m);
+            Map<Integer, Integer> byStage = new LinkedHashMap<>();
+            for (int k = 0; k < layers.size(); k++) {
+                String layer = layers.get(k);
+                if (!held[k] && (layer.equals(name) || layer.startsWith(name + ".") || name.startsWith(layer + "."))) {
+                    held[k] = true;
+                    moduleOfLayer[k] = m;
+                    byStage.merge(layerPlanStage.get(k), layerNodes.get(k), Integer::sum);
+                    nodes[m] += layerNodes.get(k);
+                }
+            }
+            if (byStage.size() > 1) {
+                notes.add("module " + name + " spans stages " + byStage.keySet() + ": it goes to the one most of its nodes are on");
+            }
+            stage[m] = byStage.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+        }
+        for (int k = 0; k < layers.size(); k++) {
+            if (!held[k]) {
+                notes.add("layer " + layers.get(k) + " of the graph is in none of the listed modules");
+            }
+        }
+        List<String> orphans = new ArrayList<>();
+        for (int m = 0; m < modules.size(); m++) {
+            if (stage[m] == null) {
+                orphans.add(modules.get(m));
+            }
+        }
+        if (!orphans.isEmpty()) {
+            notes.add("modules with no node of their own in the graph go with the module before them: " + orphans);
+        }
+        Integer first = null;
+        for (Integer st : stage) {
+            if (st != null) {
+                first = st;
+                break;
+            }
+        }
+        int previous = first == null ? 0 : first;
+        List<Integer> planStage = new ArrayList<>();
+        for (int m = 0; m < modules.size(); m++) {
+            int st = stage[m] == null ? previous : Math.max(stage[m], previous);
+            if (stage[m] != null && stage[m] < previous) {
+                notes.add("module " + modules.get(m) + " comes after a module of a later stage: it stays on stage " + previous);
+            }
+            planStage.add(st);
+            previous = st;
+        }
+        Map<Integer, Integer> renumber = new LinkedHashMap<>();
+        planStage.forEach(st -> renumber.putIfAbsent(st, renumber.size()));
+        List<Integer> counts = new ArrayList<>();
+        for (int n : nodes) {
+            counts.add(n);
+        }
+        // every node of a listed module runs on the module's stage
+        int[] nodeStage = nodePlanStage.clone();
+        int[] nodeModule = new int[nodeLayer.length];
+        int moved = 0;
+        for (int i = 0; i < nodeLayer.length; i++) {
+            int m = nodeLayer[i] < 0 ? -1 : moduleOfLayer[nodeLayer[i]];
+            nodeModule[i] = m;
+            if (m >= 0 && nodeStage[i] != planStage.get(m)) {
+                nodeStage[i] = planStage.get(m);
+                moved++;
+            }
+        }
+        return new ModuleSplit(modules, planStage.stream().map(renumber::get).toList(), counts, renumber.size(), planStages,
+                misplacedNodes + moved, nodeStage, planStage, nodeModule, notes);
     }
 
     /** The layer of a node: its shortest module prefix that is not opened; null for glue of an opened module. */

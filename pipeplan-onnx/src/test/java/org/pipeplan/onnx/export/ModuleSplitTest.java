@@ -50,4 +50,35 @@ class ModuleSplitTest {
         assertEquals(2, split.stages());
         assertEquals(List.of(0, 1, 3), split.deepspeedParts());
     }
+
+    @Test
+    void theModelsOwnModuleListIsIndexedModulesWithoutNodesIncluded() {
+        // block1's norm is folded into its conv (no node of its own), a dropout has none either
+        List<String> modules = List.of("block1", "norm1", "block2", "dropout", "head");
+        int[] stage = {0, 0, 0, 1, 1, 1, 2};
+        ModuleSplit split = ModuleSplit.of(NODES, stage).alignedTo(modules);
+        assertEquals(modules, split.layers());
+        assertEquals(List.of(0, 0, 1, 1, 2), split.layerStage());
+        assertEquals(List.of(0, 2, 4, 5), split.deepspeedParts());
+        assertEquals(3, split.stages());
+        assertTrue(split.notes().stream().anyMatch(n -> n.contains("[norm1, dropout]")), split.notes().toString());
+        assertArrayEquals(new int[] {0, 0, 0, 1, 1, 1, 2}, split.nodePlanStage());
+    }
+
+    @Test
+    void aListedModuleThatSpansStagesTakesItsNodesWithIt() {
+        // the list is coarser than the graph's layers: "blocks" holds both blocks
+        List<String> nodes = List.of("/blocks/blocks.0/Conv", "/blocks/blocks.0/Relu", "/blocks/blocks.1/Conv",
+                "/blocks/blocks.1/Relu", "/head/Gemm");
+        int[] stage = {0, 0, 1, 1, 1};
+        ModuleSplit split = ModuleSplit.of(nodes, stage).alignedTo(List.of("blocks", "head"));
+        assertEquals(List.of("blocks", "head"), split.layers());
+        assertTrue(split.notes().stream().anyMatch(n -> n.contains("module blocks spans stages")), split.notes().toString());
+        // every node of "blocks" runs on its stage in the export
+        int blocks = split.nodePlanStage()[0];
+        for (int i = 0; i < 4; i++) {
+            assertEquals(blocks, split.nodePlanStage()[i]);
+        }
+        assertTrue(split.misplacedNodes() >= 2);
+    }
 }
