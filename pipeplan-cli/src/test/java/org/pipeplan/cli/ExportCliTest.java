@@ -68,4 +68,22 @@ class ExportCliTest {
         Cli.assertCleanError(Cli.run("export", RESNET18.toString(), "--devices", "v100-16gb:8", "--plan", plan.toString(),
                 "--modules", modules.toString()), 1, "line 2: module conv1 is listed twice");
     }
+
+    @Test
+    void planningAtModuleGranularityGivesAnExactExport() throws Exception {
+        Assumptions.assumeTrue(Files.isRegularFile(RESNET18), "the shared models are not here");
+        Path plan = dir.resolve("plan.json");
+        Cli.Run p = Cli.run("plan", RESNET18.toString(), "--devices", "v100-16gb:8", "--granularity", "modules", "-q", "-o",
+                plan.toString());
+        assertEquals(0, p.code(), p.err());
+        Cli.Run json = Cli.run("export", RESNET18.toString(), "--devices", "v100-16gb:8", "--plan", plan.toString());
+        assertEquals(0, json.code(), json.err());
+        com.fasterxml.jackson.databind.JsonNode split = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+        assertTrue(split.get("exact").asBoolean(), json.out());
+        assertEquals(0, split.get("misplacedNodes").asInt());
+        assertEquals(split.get("planStages").asInt(), split.get("stages").asInt());
+        assertTrue(json.err().contains("(+0.0%)"), json.err());
+        Cli.assertCleanError(Cli.run("plan", RESNET18.toString(), "--devices", "v100-16gb:8", "--granularity", "blocks"), 1,
+                "--granularity must be operators or modules");
+    }
 }

@@ -73,6 +73,11 @@ public final class ProblemOptions {
             description = "ONNX training: optimizer state per parameter: sgd, momentum or adam (default: ${DEFAULT-VALUE}).")
     String optimizer;
 
+    @Option(names = "--granularity", paramLabel = "G", defaultValue = "operators",
+            description = "ONNX: what a plan may cut between: operators, or modules (the layers an export to PyTorch "
+                    + "expresses, docs/onnx.md), so that export and split reproduce the plan (default: ${DEFAULT-VALUE}).")
+    String granularity;
+
     @Option(names = "--dim", paramLabel = "NAME=VALUE", description = "ONNX: value of a symbolic dimension (default 1), e.g. --dim batch=8.")
     Map<String, Long> dims = new LinkedHashMap<>();
 
@@ -178,7 +183,18 @@ public final class ProblemOptions {
         if (training) {
             builder.training(new Training(Training.Optimizer.parse(optimizer)));
         }
+        builder.moduleGranularity(moduleGranularity());
         return builder.build();
+    }
+
+    /** Whether --granularity modules was given (an error names a bad value). */
+    private boolean moduleGranularity() {
+        return switch (granularity.toLowerCase(java.util.Locale.ROOT)) {
+            case "operators" -> false;
+            case "modules" -> true;
+            default -> throw new InputException("command line", "--granularity must be operators or modules, got '"
+                    + granularity + "'");
+        };
     }
 
     public DeviceSpec deviceSpec() {

@@ -18,6 +18,7 @@ import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.InputException;
 import org.pipeplan.onnx.cost.NodeWork;
 import org.pipeplan.onnx.cost.NodeWorkCalculator;
+import org.pipeplan.onnx.export.ModuleSplit;
 import org.pipeplan.onnx.model.OnnxModel;
 import org.pipeplan.onnx.model.TensorType;
 
@@ -34,8 +35,12 @@ public final class OnnxProblemBuilder {
 
     private final OnnxModel model;
     private final DeviceSpec devices;
+    /** Colocation labels of module layers start here, above every node index. */
+    private static final long MODULE_LABELS = 1L << 40;
+
     private NodeTimes measured;
     private Training training;
+    private boolean moduleGranularity;
 
     public OnnxProblemBuilder(OnnxModel model, DeviceSpec devices) {
         this.model = model;
@@ -54,6 +59,39 @@ public final class OnnxProblemBuilder {
         return this;
     }
 
+    /**
+     * Keeps the nodes of every layer of the model's modules (as an export expresses them,
+     * {@link ModuleSplit}) together: a plan then cuts only between modules, which split points and
+     * DeepSpeed's layer ranges can state exactly. Glue outside the layers stays free.
+     */
+    public OnnxProblemBuilder moduleGranularity(boolean value) {
+        this.moduleGranularity = value;
+        return this;
+    }
+
+    /** The colocation class of every node: its layer's with module granularity, its own in training, else none. */
+    private Long[] colocation(List<NodeProto> nodes) {
+        Long[] label = new Long[nodes.size()];
+        int[] layer = null;
+        if (moduleGranularity) {
+            List<String> names = new ArrayList<>();
+            int[] counted = new int[nodes.size()];
+            for (int i = 0; i < nodes.size(); i++) {
+                names.add(OnnxModel.nodeName(nodes.get(i)));
+                counted[i] = nodes.get(i).getOpType().equals("Constant") ? -1 : 0;
+            }
+            layer = ModuleSplit.of(names, counted).nodeLayer();
+        }
+        for (int i = 0; i < nodes.size(); i++) {
+            if (layer != null && layer[i] >= 0) {
+                label[i] = MODULE_LABELS + layer[i]; // apart from the node-index labels of training
+            } else {
+                label[i] = training == null ? null : (long) i;
+            }
+        }
+        return label;
+    }
+
     public PlacementProblem build() {
         List<NodeProto> nodes = model.nodes();
         NodeWorkCalculator calculator = new NodeWorkCalculator(model);
@@ -70,6 +108,7 @@ public final class OnnxProblemBuilder {
         if (measured != null) {
             checkMeasured(kept);
         }
+        Long[] colocation = colocation(nodes);
         List<Operator> operators = new ArrayList<>();
         Map<Integer, Integer> indexOfNode = new HashMap<>();
         List<NodeWork> works = new ArrayList<>();
@@ -78,7 +117,7 @@ public final class OnnxProblemBuilder {
             NodeWork work = calculator.of(node);
             works.add(work);
             indexOfNode.put(i, operators.size());
-            Operator.Builder b = Operator.builder(i).name(OnnxModel.nodeName(node)).colocationLabel(training == null ? null : (long) i)
+            Operator.Builder b = Operator.builder(i).name(OnnxModel.nodeName(node)).colocationLabel(colocation[i])
                     .opType(node.getOpType())
                     .memoryBytes(work.parameterBytes()).outputBytes(work.outputBytes())
                     .work(work.flops(), work.bytesMoved());
