@@ -33,7 +33,7 @@ public final class TrainingPlanPrinter {
         TrainingWorkload w = problem.workload();
         GpuCluster c = w.problem().cluster();
         String tokens = problem.tokensPerSample() > 1 ? String.format(Locale.ROOT, " (%s tokens)",
-                TextTable.num(problem.globalBatch() * problem.tokensPerSample())) : "";
+                rate(problem.globalBatch() * problem.tokensPerSample())) : "";
         return String.format(Locale.ROOT, "%s: training, %d layers, %s parameters; %s, global batch %d samples%s",
                 w.problem().name(), w.size(), count(w.parameters()), c, problem.globalBatch(), tokens);
     }
@@ -74,17 +74,17 @@ public final class TrainingPlanPrinter {
             w.println("WARNING: the planner's iteration time " + ms(plan.iterationMs()) + " ms differs from the "
                     + "cost model's " + ms(e.iterationMs()) + " ms");
         }
-        w.printf(Locale.ROOT, "iteration %s ms: pipeline %s ms (%d micro-batches of %d per pipeline), then gradient sync and "
+        w.printf(Locale.ROOT, "iteration %s ms: pipeline %s ms (%d micro-batch%s of %d per pipeline), then gradient sync and "
                         + "optimizer step %s ms%n", ms(e.iterationMs()), ms(e.pipelineMs()),
-                e.microBatches(), plan.setup().microBatch(), ms(e.iterationMs() - e.pipelineMs()));
-        String tokens = problem.tokensPerSample() > 1 ? ", " + TextTable.num(e.tokensPerSecond()) + " tokens/s" : "";
+                e.microBatches(), e.microBatches() == 1 ? "" : "es", plan.setup().microBatch(), ms(e.iterationMs() - e.pipelineMs()));
+        String tokens = problem.tokensPerSample() > 1 ? ", " + rate(e.tokensPerSecond()) + " tokens/s" : "";
         if (Double.isNaN(e.modelTflopsPerGpu())) {
             // operators known by their times alone (placement-json): no FLOPs to count
             w.printf(Locale.ROOT, "throughput %s samples/s%s (the model gives no FLOPs: no TFLOP/s or MFU)%n",
-                    TextTable.num(e.samplesPerSecond()), tokens);
+                    rate(e.samplesPerSecond()), tokens);
         } else {
             w.printf(Locale.ROOT, "throughput %s samples/s%s; %.1f TFLOP/s per GPU of model FLOPs, MFU %s (recomputation "
-                            + "not counted; %.1f TFLOP/s per GPU with it)%n", TextTable.num(e.samplesPerSecond()), tokens,
+                            + "not counted; %.1f TFLOP/s per GPU with it)%n", rate(e.samplesPerSecond()), tokens,
                     e.modelTflopsPerGpu(), Double.isNaN(e.mfu()) ? "-" : TextTable.percent(e.mfu()),
                     e.hardwareTflopsPerGpu());
         }
@@ -101,6 +101,15 @@ public final class TrainingPlanPrinter {
             w.println("PROBLEM: " + p);
         }
         return e.feasible();
+    }
+
+    /** A count or rate for reading: 186,329 or 90.98, four significant digits at least. */
+    static String rate(double value) {
+        if (!Double.isFinite(value)) {
+            return TextTable.num(value);
+        }
+        double a = Math.abs(value);
+        return String.format(Locale.ROOT, a >= 1000 ? "%,.0f" : a >= 100 ? "%.1f" : a >= 1 ? "%.2f" : "%.4g", value);
     }
 
     /** Milliseconds with four significant digits at least, no more decimals than useful. */
