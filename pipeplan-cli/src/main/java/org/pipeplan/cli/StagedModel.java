@@ -64,7 +64,7 @@ record StagedModel(OnnxModel model, PlacementProblem problem, Placement placemen
      * the plan.
      */
     Placement withStages(int[] stageOfNode) {
-        int[] deviceOfStage = new int[stages().isEmpty() ? maxStage(this.stageOfNode) + 1 : stages().size()];
+        int[] deviceOfStage = new int[maxStage(this.stageOfNode) + 1];
         java.util.Arrays.fill(deviceOfStage, -1);
         for (int i = 0; i < this.stageOfNode.length; i++) {
             int v = this.stageOfNode[i] < 0 ? -1 : problem.graph().indexOf(i);

@@ -82,7 +82,7 @@ public final class DqnSearch {
     private Result run(ProgressListener listener, StopSignal stop) {
         long start = System.nanoTime();
         Deadline deadline = Deadline.in(settings.timeLimit(), stop);
-        ReplayBuffer replay = new ReplayBuffer(REPLAY);
+        ReplayBuffer<ReplayBuffer.Transition> replay = new ReplayBuffer<>(REPLAY);
         List<PlanEnvironment.Action> best = null;
         double bestTime = Double.POSITIVE_INFINITY;
         int bestEpisode = -1;

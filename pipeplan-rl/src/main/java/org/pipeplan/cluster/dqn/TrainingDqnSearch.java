@@ -185,7 +185,7 @@ public final class TrainingDqnSearch {
         int steps = 0;
         boolean stopped = false;
         Node root = root();
-        ReplayRing replay = new ReplayRing(REPLAY);
+        ReplayBuffer<Transition> replay = new ReplayBuffer<>(REPLAY);
         try (NDManager manager = Torch.newManager(); QNetwork net = new QNetwork(manager, settings.seed(), FEATURES)) {
             Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed((float) settings.learningRate()))
                     .optClipGrad(1f).build();
@@ -430,8 +430,7 @@ public final class TrainingDqnSearch {
                     near.add(k);
                 }
             }
-            near.sort((a, b) -> a.equals(b) ? 0 : bounds[a] != bounds[b] ? Double.compare(bounds[a], bounds[b])
-                    : Integer.compare(a, b));
+            near.sort(java.util.Comparator.comparingDouble((Integer k) -> bounds[k]).thenComparingInt(k -> k));
             boolean improved = false;
             for (int k : near) {
                 if (deadline.expired() || bounds[k] >= best.evaluation().iterationMs()) {
@@ -559,39 +558,6 @@ public final class TrainingDqnSearch {
             NDArray g = p.getGradient();
             g.attach(scratch);
             g.subi(g);
-        }
-    }
-
-    /** Experience replay: the last {@code capacity} transitions, sampled uniformly. */
-    private static final class ReplayRing {
-
-        private final int capacity;
-        private final List<Transition> items = new ArrayList<>();
-        private int oldest;
-
-        ReplayRing(int capacity) {
-            this.capacity = capacity;
-        }
-
-        void add(Transition t) {
-            if (items.size() < capacity) {
-                items.add(t);
-            } else {
-                items.set(oldest, t);
-                oldest = (oldest + 1) % capacity;
-            }
-        }
-
-        int size() {
-            return items.size();
-        }
-
-        List<Transition> sample(int count, Random random) {
-            List<Transition> out = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                out.add(items.get(random.nextInt(items.size())));
-            }
-            return out;
         }
     }
 }

@@ -8,6 +8,7 @@ import org.pipeplan.cluster.training.PipelineSchedule;
 import org.pipeplan.cluster.training.Recomputation;
 import org.pipeplan.cluster.training.TrainingPlan;
 import org.pipeplan.cluster.training.TrainingSetup;
+import org.pipeplan.transformer.TransformerFamily;
 import org.pipeplan.transformer.TransformerSpec;
 
 /**
@@ -51,15 +52,11 @@ public final class MegatronArguments {
             if (!spec.tied()) {
                 args.add("--untie-embeddings-and-output-weights");
             }
-            switch (spec.family()) {
-                case LLAMA -> {
-                    args.add("--normalization RMSNorm");
-                    args.add("--swiglu");
-                    args.add("--position-embedding-type rope");
-                    args.add("--disable-bias-linear");
-                }
-                case GPT -> {
-                }
+            if (spec.family() == TransformerFamily.LLAMA) {
+                args.add("--normalization RMSNorm");
+                args.add("--swiglu");
+                args.add("--position-embedding-type rope");
+                args.add("--disable-bias-linear");
             }
         }
         args.add("--tensor-model-parallel-size " + s.tensor());
