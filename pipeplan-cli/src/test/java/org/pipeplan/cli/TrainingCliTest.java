@@ -112,6 +112,13 @@ class TrainingCliTest {
         String text = Files.readString(html);
         assertTrue(text.contains("pipeplan training report") && text.contains("id=\"gantt-chart\"")
                 && text.contains("id=\"memory-chart\""), text.substring(0, Math.min(400, text.length())));
+        // decisions the cluster cannot take: no figures, the reasons, exit 3
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, Files.readString(out).replaceFirst("\"tensor\" : \\d+", "\"tensor\" : 3"));
+        Cli.Run invalid = Cli.run(concat(new String[] {"evaluate", "--plan", bad.toString()}, model));
+        assertEquals(3, invalid.code(), invalid.out() + invalid.err());
+        assertTrue(invalid.out().contains("PROBLEM: a tensor-parallel group of 3 GPUs does not fit the nodes of 8")
+                && !invalid.out().contains("iteration inf"), invalid.out());
         // a plan for another cluster is refused, naming the file
         Cli.assertCleanError(Cli.run("evaluate", "--model", GPT, "--devices", "a100-80gb:8", "--plan", out.toString()), 1,
                 "the plan is for 16 GPUs, the cluster has 8");

@@ -70,6 +70,11 @@ public final class TrainingPlanPrinter {
     /** The figures of a plan priced by the cost model, its simulation, its chunks and its memory. */
     private static boolean details(PrintWriter w, TrainingProblem problem, TrainingPlan plan) {
         TrainingEvaluation e = problem.cost(plan.setup()).evaluate(plan.boundaries());
+        if (e.ranks().isEmpty()) {
+            // decisions the cluster or the batch cannot take: no figures, only why
+            e.problems().forEach(p -> w.println("PROBLEM: " + p));
+            return false;
+        }
         if (Math.abs(e.iterationMs() - plan.iterationMs()) > 1e-9 * Math.max(1, e.iterationMs())) {
             w.println("WARNING: the planner's iteration time " + ms(plan.iterationMs()) + " ms differs from the "
                     + "cost model's " + ms(e.iterationMs()) + " ms");
