@@ -29,7 +29,9 @@ import picocli.CommandLine;
             GenerateCommand.class, ScaleBenchCommand.class, LimitsBenchCommand.class, TrainingBenchCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"", "Exit status: 0 success; 1 bad input; 2 bad usage; 3 no feasible plan, or an infeasible "
-            + "plan given to evaluate; 4 split --check found a difference; 70 internal error. Set PIPEPLAN_DEBUG=1 to see stack traces."})
+            + "plan given to evaluate; 4 split --check found a difference; 70 internal error; 130 or 143 stopped by "
+            + "Ctrl-C (SIGINT) or SIGTERM, after the best plan found was printed and written. Set PIPEPLAN_DEBUG=1 "
+            + "to see stack traces."})
 public final class PipeplanCommand implements Runnable {
 
     /** Exit status for input that cannot be used. */
@@ -68,9 +70,44 @@ public final class PipeplanCommand implements Runnable {
         System.exit(code[0]);
     }
 
-    /** A message on one line: names read from a file may hold line breaks. */
+    /** Longest error line printed: a message about a huge input (a 100,000-node cycle) is cut in its middle. */
+    static final int MAX_MESSAGE_CHARS = 2000;
+
+    /**
+     * A message safe for a terminal, on one line: names read from a file may hold line breaks,
+     * escape sequences or NUL, so every control character is written as an escape ({@code \n},
+     * {@code \x1b}, {@code \u009b}); a message longer than {@link #MAX_MESSAGE_CHARS} keeps its
+     * beginning and its end.
+     */
     static String oneLine(String message) {
-        return message == null ? "" : message.replace("\r", "\\r").replace("\n", "\\n");
+        if (message == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(Math.min(message.length(), MAX_MESSAGE_CHARS + 64));
+        message.codePoints().forEach(c -> {
+            switch (c) {
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        b.append(String.format("\\x%02x", c));
+                    } else if ((c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029 || (c >= 0x202a && c <= 0x202e)
+                            || (c >= 0x2066 && c <= 0x2069)) {
+                        b.append(String.format("\\u%04x", c)); // C1 controls, line separators, bidi overrides
+                    } else {
+                        b.appendCodePoint(c);
+                    }
+                }
+            }
+        });
+        if (b.length() <= MAX_MESSAGE_CHARS) {
+            return b.toString();
+        }
+        int head = MAX_MESSAGE_CHARS * 3 / 4;
+        int tail = MAX_MESSAGE_CHARS / 8;
+        int left = b.length() - head - tail;
+        return b.substring(0, head) + " ... (" + left + " characters left out) ... " + b.substring(b.length() - tail);
     }
 
     /** Runs the command line with the given streams; returns the exit status. */
@@ -78,11 +115,18 @@ public final class PipeplanCommand implements Runnable {
         CommandLine cl = new CommandLine(new PipeplanCommand());
         cl.setOut(out);
         cl.setErr(err);
+        // a bad option is one line naming it, exit status 2, as every other usage error
+        cl.setParameterExceptionHandler((ex, arguments) -> {
+            String command = ex.getCommandLine().getCommandName();
+            err.println("pipeplan: " + oneLine(ex.getMessage()) + " (see 'pipeplan"
+                    + (command.equals("pipeplan") ? "" : " " + command) + " --help')");
+            return CommandLine.ExitCode.USAGE;
+        });
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             if (System.getenv("PIPEPLAN_DEBUG") != null || Boolean.getBoolean("pipeplan.debug")) {
                 ex.printStackTrace(err);
             }
-            if (ex instanceof UsageError) {
+            if (ex instanceof UsageError || ex instanceof InputException ie && ie.source().equals("command line")) {
                 err.println(oneLine(ex.getMessage()));
                 return CommandLine.ExitCode.USAGE;
             }
@@ -92,12 +136,14 @@ public final class PipeplanCommand implements Runnable {
                 return EXIT_INPUT;
             }
             if (ex instanceof ai.onnxruntime.OrtException) {
-                err.println("pipeplan: error: ONNX Runtime: " + (ex.getMessage() == null ? "failed"
-                        : ex.getMessage().lines().findFirst().orElse("failed")));
+                String model = parseResult.subcommand() == null ? null : parseResult.subcommand().originalArgs().stream()
+                        .filter(a -> a.endsWith(".onnx")).findFirst().orElse(null);
+                err.println("pipeplan: error: " + (model == null ? "" : oneLine(model) + ": ") + "ONNX Runtime: "
+                        + (ex.getMessage() == null ? "failed" : oneLine(ex.getMessage().lines().findFirst().orElse("failed"))));
                 return EXIT_INPUT;
             }
             err.println("pipeplan: internal error: " + ex.getClass().getSimpleName()
-                    + (ex.getMessage() == null ? "" : ": " + ex.getMessage().lines().findFirst().orElse("")));
+                    + (ex.getMessage() == null ? "" : ": " + oneLine(ex.getMessage().lines().findFirst().orElse(""))));
             return EXIT_INTERNAL;
         });
         int code;

@@ -8,6 +8,7 @@ import org.pipeplan.cli.options.ClusterSettings;
 import org.pipeplan.cli.options.PlannerNames;
 import org.pipeplan.cli.options.ProblemOptions;
 import org.pipeplan.cli.options.SolverSettings;
+import org.pipeplan.cli.options.UsageError;
 import org.pipeplan.cli.output.ClusterPlanPrinter;
 import org.pipeplan.cli.output.PlanPrinter;
 import org.pipeplan.cli.output.TerminalProgress;
@@ -93,6 +94,7 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        settings.countFromProcessStart();
         PrintWriter w = spec.commandLine().getOut();
         if (PlacementSolvers.contains(solver)) {
             return planPlacement(w, PlacementSolvers.byName(solver));
@@ -108,11 +110,12 @@ final class PlanCommand implements Callable<Integer> {
 
     /** Places the graph on its devices. */
     private int planPlacement(PrintWriter w, PlacementSolver chosen) {
-        PlacementProblem problem = problemOptions.load();
         Objective objective = settings.objective();
+        problemOptions.aloneTimes(objective == Objective.LATENCY);
+        PlacementProblem problem = problemOptions.load();
         if (!chosen.objectives().contains(objective)) {
-            throw new IllegalArgumentException("solver " + solver + " does not minimise " + objective.label()
-                    + "; solvers that do: " + String.join(", ", PlacementSolvers.supporting(objective)));
+            throw new UsageError("solver " + solver + " does not minimise " + objective.label()
+                    + " (--objective); solvers that do: " + String.join(", ", PlacementSolvers.supporting(objective)));
         }
         w.println(PlanPrinter.describe(problem));
         Plan plan = chosen.solve(problem, settings.options(TerminalProgress.forTerminal(quiet)));

@@ -7,9 +7,9 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.pipeplan.cli.options.OptionChecks;
 import org.pipeplan.cli.output.TerminalProgress;
 import org.pipeplan.cli.output.TextTable;
-import org.pipeplan.io.InputException;
 import org.pipeplan.onnx.model.OnnxModel;
 import org.pipeplan.onnx.model.OnnxModelReader;
 import org.pipeplan.onnx.runtime.NodeProfiler;
@@ -45,6 +45,11 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", description = "Untimed runs first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
+    @Option(names = "--concurrent", paramLabel = "N", description = "Sessions run at once to measure how much busy cores "
+            + "slow each other down (recorded as the times' contention and applied when a plan keeps several cores busy); "
+            + "1 skips it (default: the cores divided by --threads).")
+    Integer concurrent;
+
     @Option(names = "--seed", defaultValue = "1", description = "Seed of sample inputs and random weights (default: ${DEFAULT-VALUE}).")
     long seed;
 
@@ -53,17 +58,25 @@ final class ProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws OrtException {
-        if (threads < 1 || runs < 1 || warmup < 0) {
-            throw new InputException("command line", "--threads and --runs must be >= 1, --warmup >= 0");
-        }
+        OptionChecks.range("--threads", threads, 1, 1024);
+        OptionChecks.range("--runs", runs, 1, 1_000_000);
+        OptionChecks.range("--warmup", warmup, 0, 1_000_000);
+        int cores = Runtime.getRuntime().availableProcessors();
+        int sessions = concurrent != null ? OptionChecks.range("--concurrent", concurrent, 1, 1024)
+                : Math.max(1, cores / threads);
         PrintWriter w = spec.commandLine().getOut();
         OnnxModel model = OnnxModelReader.read(file, dims);
         Path target = out != null ? out : Path.of(model.name() + ".times.json");
-        NodeProfiler.Profile p = NodeProfiler.profile(model, threads, warmup, runs, seed, TerminalProgress.forTerminal(false));
+        NodeProfiler.Profile p = NodeProfiler.profile(model, threads, warmup, runs, seed, sessions,
+                TerminalProgress.forTerminal(false));
         p.times().write(target);
         w.printf("%s: %d nodes timed over %d runs with %d thread(s): run %.3f ms (%.3f ms under the profiler, "
                 + "kernels %.3f ms); node times calibrated to add up to the run%n",
                 model.name(), p.profiledNodes(), runs, threads, p.runMs(), p.profiledRunMs(), p.kernelMs());
+        if (sessions >= 2) {
+            w.printf("%d sessions at once: run %.3f ms each, contention x%.3f (applied to plans that keep %d or more "
+                    + "cores busy)%n", sessions, p.concurrentRunMs(), p.times().contention().slowdown(), 2);
+        }
         w.println("saved to " + target + " (use it with --node-times)");
         TextTable t = new TextTable("node", "ms", "% of run");
         p.times().times().entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue(Comparator.reverseOrder()))

@@ -3,7 +3,6 @@ package org.pipeplan.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import org.pipeplan.cli.output.TrainingPlanPrinter;
 import org.pipeplan.cluster.training.TrainingSimulation;
 import org.pipeplan.cluster.training.TrainingSimulator;
 import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.io.OutputFiles;
 import org.pipeplan.placement.PlacementOptions;
 import org.pipeplan.placement.PlacementSolvers;
 import org.pipeplan.placement.Plan;
@@ -136,7 +136,7 @@ final class ReportCommand implements Callable<Integer> {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(out, html, StandardCharsets.UTF_8);
+            OutputFiles.writeString(out, html);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }

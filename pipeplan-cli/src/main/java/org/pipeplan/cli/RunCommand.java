@@ -9,15 +9,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.pipeplan.cli.options.OptionChecks;
 import org.pipeplan.cli.options.ProblemOptions;
 import org.pipeplan.cli.output.TerminalProgress;
 import org.pipeplan.cli.output.TextTable;
-import org.pipeplan.io.InputException;
+import org.pipeplan.io.OutputFiles;
 import org.pipeplan.onnx.runtime.OrtSessions;
 import org.pipeplan.onnx.runtime.PipelineMeasurement;
 import org.pipeplan.onnx.runtime.PipelineRunner;
@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
             "One worker thread per stage with its own session and --threads-per-stage intra-op threads, joined by "
                 + "bounded queues; seeded sample inputs stream through after a warm-up. Prints per stage the "
                 + "PREDICTED time (the evaluator's load of its device, in ms with --node-times from pipeplan profile) "
-                + "against the MEASURED busy time per sample, then throughput and latency, and the speed-up over the "
+                + "against the MEASURED busy time per sample with every stage busy and the ALONE time with one sample in "
+                + "flight (the other stages idle), then throughput and latency, and the speed-up over the "
                 + "whole model on one session with --threads-per-stage threads. --out saves it all as JSON "
                 + "(format pipeplan-run)."})
 final class RunCommand implements Callable<Integer> {
@@ -84,9 +85,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws OrtException {
-        if (samples < 1 || warmup < 0 || threads < 1 || queue < 1) {
-            throw new InputException("command line", "--samples, --threads-per-stage and --queue must be >= 1, --warmup >= 0");
-        }
+        OptionChecks.range("--samples", samples, 1, 10_000_000);
+        OptionChecks.range("--warmup", warmup, 0, 10_000_000);
+        OptionChecks.range("--threads-per-stage", threads, 1, 1024);
+        OptionChecks.range("--queue", queue, 1, 1_000_000);
         OrtSessions.Optimization level = OrtSessions.Optimization.parse(optimization);
         PrintWriter w = spec.commandLine().getOut();
         StagedModel staged = StagedModel.load(problemOptions, planFile, seed, true);
@@ -113,12 +115,16 @@ final class RunCommand implements Callable<Integer> {
         if (staged.weights().randomTensors() > 0) {
             w.println("note: random weights for " + staged.weights().randomTensors() + " initializers without data");
         }
-        TextTable t = new TextTable("stage", "device", "nodes", "predicted ms", "measured ms", "error", "busy");
+        // "alone": the stage's busy time with one sample in flight, every other stage idle; against
+        // "measured" (all stages busy at once) it shows what the stages cost each other (shared caches,
+        // memory bandwidth), against "predicted" what the node times miss
+        TextTable t = new TextTable("stage", "device", "nodes", "predicted ms", "measured ms", "error", "alone ms", "busy");
         for (StageModel s : stages) {
             double predicted = staged.predictedMs(s);
             double measured = pipeline.busyMsPerSample().get(s.index());
             t.row(s.index(), s.device(), s.nodes().size(), TextTable.num(predicted, 4), TextTable.num(measured, 4),
                     TextTable.num(100 * (predicted - measured) / measured, 3) + "%",
+                    TextTable.num(alone.busyMsPerSample().get(s.index()), 4),
                     TextTable.num(100 * pipeline.utilisation(s.index()), 3) + "%");
         }
         w.println();
@@ -148,11 +154,12 @@ final class RunCommand implements Callable<Integer> {
     }
 
     /**
-     * One sample through the stages: the plan's latency as plan, evaluate and report print it (the
-     * latency model, docs/algorithms.md), so that every command predicts the same figure.
+     * One sample through the stages: the plan's latency in the latency model (docs/algorithms.md)
+     * that plan, evaluate and report print, from node times without the contention of busy cores
+     * (one sample in flight keeps one core busy), as plan --objective latency builds them.
      */
     private static double predictedLatency(StagedModel staged) {
-        return staged.evaluation().latency().latency();
+        return staged.aloneLatency();
     }
 
     /** Throughput with the pipeline full, then latency with one sample in flight. */
@@ -189,6 +196,7 @@ final class RunCommand implements Callable<Integer> {
             o.put("nodes", s.nodes().size());
             o.put("predictedMs", staged.predictedMs(s));
             o.put("measuredMs", pipeline.busyMsPerSample().get(s.index()));
+            o.put("aloneMs", alone.busyMsPerSample().get(s.index()));
             o.put("utilisation", pipeline.utilisation(s.index()));
         }
         ObjectNode measured = root.putObject("measured");
@@ -209,7 +217,7 @@ final class RunCommand implements Callable<Integer> {
             root.put("speedup", pipeline.throughput() / whole.throughput());
         }
         try {
-            Files.writeString(out, mapper.writeValueAsString(root) + System.lineSeparator());
+            OutputFiles.writeString(out, mapper.writeValueAsString(root) + System.lineSeparator());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
         }

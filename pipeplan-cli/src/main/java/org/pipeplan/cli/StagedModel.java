@@ -17,7 +17,7 @@ import org.pipeplan.placement.format.PlanFileReader;
  * completed (external data read in, random values where a structure-only file has none).
  */
 record StagedModel(OnnxModel model, PlacementProblem problem, Placement placement, PlanEvaluation evaluation,
-                   ModelWeights.Complete weights, int[] stageOfNode, List<StageModel> stages) {
+                   ModelWeights.Complete weights, int[] stageOfNode, List<StageModel> stages, double aloneLatency) {
 
     static StagedModel load(ProblemOptions options, Path planFile, long seed, boolean withStages) {
         OnnxModel model = options.onnxModel();
@@ -31,8 +31,11 @@ record StagedModel(OnnxModel model, PlacementProblem problem, Placement placemen
         StageSplitter splitter = new StageSplitter(model, weights.proto());
         int[] stageOfNode = splitter.stageOfNodes(problem, placement);
         List<StageModel> stages = withStages ? splitter.split(problem, placement) : List.of();
-        return new StagedModel(model, problem, placement, PlanEvaluation.of(problem, placement), weights, stageOfNode,
-                stages);
+        PlanEvaluation evaluation = PlanEvaluation.of(problem, placement);
+        // one sample at a time keeps one core busy: its latency is that of the times without contention
+        PlacementProblem alone = options.problemOf(model, true);
+        double aloneLatency = PlanEvaluation.of(alone, PlanFileReader.read(planFile, alone)).latency().latency();
+        return new StagedModel(model, problem, placement, evaluation, weights, stageOfNode, stages, aloneLatency);
     }
 
     List<String> nodeNames() {

@@ -9,6 +9,7 @@ import org.pipeplan.cluster.training.TrainingPlan;
 import org.pipeplan.cluster.training.export.DeepSpeedConfig;
 import org.pipeplan.cluster.training.export.MegatronArguments;
 import org.pipeplan.io.InputException;
+import org.pipeplan.io.OutputFiles;
 import org.pipeplan.transformer.TransformerSpec;
 
 /** The --export of a training plan: Megatron-LM arguments or a DeepSpeed config, printed or written. */
@@ -43,7 +44,7 @@ final class TrainingExport {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(out, text);
+            OutputFiles.writeString(out, text);
         } catch (IOException e) {
             throw new InputException(out, "cannot write: " + e.getMessage());
         }

@@ -111,9 +111,9 @@ class CliTest {
             throw new IllegalStateException(e);
         }
         assertCleanError(run("plan", broken.toString()), 1, "broken.json: malformed JSON at line 1");
-        assertCleanError(run("plan", TRAINING.toString(), "--solver", "magic"), 1, "unknown solver 'magic'");
+        assertCleanError(run("plan", TRAINING.toString(), "--solver", "magic"), 2, "unknown solver 'magic'");
         assertCleanError(run("evaluate", TRAINING.toString(), "--plan", broken.toString()), 1, "malformed JSON");
-        assertCleanError(run("plan", TRAINING.toString(), "-k", "0", "-l", "0"), 1, "no devices");
+        assertCleanError(run("plan", TRAINING.toString(), "-k", "0", "-l", "0"), 2, "no devices");
         Path empty = dir.resolve("no-instances");
         try {
             Files.createDirectories(empty);

@@ -68,8 +68,8 @@ class EdgeTpuCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("compiler ")), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("order ")), r.out());
-        Cli.assertCleanError(Cli.run("plan", model.toString(), "-s", "magic"), PipeplanCommand.EXIT_INPUT,
-                "unknown solver 'magic'; known solvers: dp, linear, pipedream, single, local-search, greedy-latency, ip, ip-contig, "
+        Cli.assertCleanError(Cli.run("plan", model.toString(), "-s", "magic"), 2,
+                "unknown solver 'magic' (--solver); known solvers: dp, linear, pipedream, single, local-search, greedy-latency, ip, ip-contig, "
                         + "latency; cluster planners: parallel, pipeline-gpus, dqn; Edge TPU schedulers: compiler, order, exact, learned");
     }
 
@@ -80,8 +80,8 @@ class EdgeTpuCliTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("learned ")), r.out());
         Cli.assertCleanError(Cli.run("plan", Cli.root().resolve("examples/bert24_inference.json").toString(), "-s", "learned"),
-                PipeplanCommand.EXIT_INPUT, "--solver learned splits an ONNX model over Edge TPUs");
-        Cli.assertCleanError(Cli.run("edgetpu", model.toString(), "--solver", "magic"), PipeplanCommand.EXIT_INPUT,
+                2, "--solver learned splits an ONNX model over Edge TPUs");
+        Cli.assertCleanError(Cli.run("edgetpu", model.toString(), "--solver", "magic"), 2,
                 "unknown Edge TPU scheduler 'magic'");
     }
 

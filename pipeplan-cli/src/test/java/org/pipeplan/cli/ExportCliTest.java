@@ -83,7 +83,7 @@ class ExportCliTest {
         assertEquals(0, split.get("misplacedNodes").asInt());
         assertEquals(split.get("planStages").asInt(), split.get("stages").asInt());
         assertTrue(json.err().contains("(+0.0%)"), json.err());
-        Cli.assertCleanError(Cli.run("plan", RESNET18.toString(), "--devices", "v100-16gb:8", "--granularity", "blocks"), 1,
+        Cli.assertCleanError(Cli.run("plan", RESNET18.toString(), "--devices", "v100-16gb:8", "--granularity", "blocks"), 2,
                 "--granularity must be operators or modules");
     }
 }

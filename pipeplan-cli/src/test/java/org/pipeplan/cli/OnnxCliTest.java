@@ -111,7 +111,7 @@ class OnnxCliTest {
         assertCleanError(run("plan", garbage.toString()), "not an ONNX model");
         assertCleanError(run("plan", model.toString(), "--devices", "warp-drive:2"), "warp-drive");
         assertCleanError(run("plan", model.toString(), "--devices", "cpu-core:two"), "cpu-core:two");
-        assertCleanError(run("plan", model.toString(), "-k", "2"), "--devices");
+        Cli.assertCleanError(run("plan", model.toString(), "-k", "2"), 2, "--devices");
         Path badDevices = Files.writeString(dir.resolve("devices.json"),
                 "{\"format\": \"pipeplan-devices\", \"version\": 1, \"types\": [{\"name\": \"x\", \"peakFlops\": -1}]}");
         assertCleanError(run("plan", model.toString(), "--devices", badDevices.toString()), "devices.json");

@@ -96,13 +96,13 @@ class ParallelCliTest {
     @Test
     void badClusterOptionsGetOneLineErrors() {
         Cli.assertCleanError(Cli.run("plan", example("bert24_inference.json"), "-k", "4", "-s", "dqn", "--gpu-type", "abacus"),
-                1, "--gpu-type: unknown device type 'abacus'");
+                2, "--gpu-type: unknown device type 'abacus'");
         Cli.assertCleanError(Cli.run("plan", example("bert24_inference.json"), "-k", "4", "-s", "dqn", "--episodes", "0"),
-                1, "--episodes must be >= 1");
+                2, "--episodes must be >= 1");
         Cli.assertCleanError(Cli.run("plan", example("bert24_inference.json"), "-k", "0", "-s", "parallel"),
-                1, "a GPU cluster needs accelerators");
+                2, "a GPU cluster needs accelerators");
         Cli.assertCleanError(Cli.run("plan", example("bert24_inference.json"), "-k", "4", "-s", "parallel", "--gpus-per-node", "0"),
-                1, "--gpus-per-node must be >= 1");
+                2, "--gpus-per-node must be >= 1");
     }
 
     @Test

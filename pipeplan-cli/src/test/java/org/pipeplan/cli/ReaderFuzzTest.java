@@ -42,7 +42,51 @@ class ReaderFuzzTest {
 
     /** One kind of input: its seeds, how to mutate it, and the command that reads it. */
     private record Target(String name, String fileName, int inputs, List<byte[]> seeds, Function<byte[], byte[]> mutate,
-                          Function<Path, String[]> command) {
+                          Function<Path, String[]> command, Materialise write, boolean options) {
+
+        Target(String name, String fileName, int inputs, List<byte[]> seeds, Function<byte[], byte[]> mutate,
+               Function<Path, String[]> command) {
+            this(name, fileName, inputs, seeds, mutate, command, Files::write, false);
+        }
+    }
+
+    /** Puts an input in place: a plain file, or for the special-files target a FIFO, folder or link. */
+    @FunctionalInterface
+    private interface Materialise {
+        void at(Path file, byte[] input) throws IOException;
+    }
+
+    /** Replaces {@code file} by a special file chosen by the input's first byte (its content is then ignored). */
+    private static void special(Path file, byte[] input) throws IOException {
+        deleteTree(file);
+        int kind = input.length == 0 ? 0 : Math.floorMod(input[0], 6);
+        switch (kind) {
+            case 0 -> {
+                try {
+                    if (new ProcessBuilder("mkfifo", file.toString()).start().waitFor() != 0) {
+                        Files.write(file, input);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            case 1 -> Files.createDirectories(file);
+            case 2 -> Files.createSymbolicLink(file, file.resolveSibling("nowhere-" + file.getFileName()));
+            case 3 -> Files.createSymbolicLink(file, file); // a link to itself
+            case 4 -> Files.createSymbolicLink(file, Path.of("/dev/null"));
+            default -> Files.write(file, new byte[0]);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try (var list = Files.list(p)) {
+                for (Path c : list.toList()) {
+                    deleteTree(c);
+                }
+            }
+        }
+        Files.deleteIfExists(p);
     }
 
     /** What one target's inputs did. */
@@ -87,6 +131,47 @@ class ReaderFuzzTest {
                         f -> new String[] {"evaluate", root.resolve("examples/bert24_inference.json").toString(), "--plan", f.toString()}),
                 new Target("ONNX model", "model.onnx", 3000, List.of(read(onnx), read(external)), protoOrBytes,
                         f -> new String[] {"plan", f.toString(), "-q", "--devices", "v100-16gb:2", limit, "2", "--workers", "1"}));
+        String[] solvers = {"dp", "ip", "ip-contig", "local-search", "linear", "latency", "pipedream", "dqn"};
+        int[] nextSolver = {0};
+        byte[] nodeTimes = ("{\"format\": \"pipeplan-node-times\", \"version\": 1, \"model\": \"tiny\", \"device\": \"cpu-core\","
+                + " \"threads\": 1, \"runs\": 5, \"unit\": \"ms\", \"contention\": {\"sessions\": 2, \"slowdown\": 1.1},"
+                + " \"nodes\": {\"/fc1/Gemm\": 0.02, \"/relu1/Relu\": 0.001, \"/fc2/Gemm\": 0.03, \"/relu2/Relu\": 0.001,"
+                + " \"/Add\": 0.002, \"/fc3/Gemm\": 0.01, \"/softmax/Softmax\": 0.003}}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // a copy: a mutated argument file may turn an option into -o and overwrite what it names
+        String bert = Files.copy(root.resolve("examples/bert24_inference.json"), dir.resolve("bert-copy.json")).toString();
+        byte[] simulateArgs = String.join("\n", "simulate", bert, "-k", "2", "--micro-batches", "16", "--in-flight", "4",
+                "--replicate", "acc1=2", "--link-latency", "0.1", "--time-limit", "2").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] planArgs = String.join("\n", "plan", bert, "-k", "3", "-l", "1", "-s", "local-search", "--restarts", "3",
+                "--time-limit", "2", "--workers", "1", "--seed", "5", "-q").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<Target> more = List.of(
+                new Target("placement-json, every solver", "problem.json", 320,
+                        List.of(read(root.resolve("examples/bert24_training.json")), read(root.resolve("examples/bert24_inference.json")), tiny),
+                        textOrTree, f -> {
+                            String solver = solvers[nextSolver[0]++ % solvers.length];
+                            return solver.equals("dqn") ? new String[] {"plan", f.toString(), "-q", "-s", solver, "-k", "2",
+                                "--episodes", "20", limit, "2"}
+                                : new String[] {"plan", f.toString(), "-q", "-s", solver, "-k", "2", limit, "2", "--workers", "1",
+                                    "--objective", solver.equals("latency") ? "latency" : "max-load"};
+                        }),
+                new Target("node-times file", "times.json", 800, List.of(nodeTimes), textOrTree,
+                        f -> new String[] {"plan", onnx.toString(), "-q", "--devices", "cpu-core:2", "--node-times", f.toString(),
+                            limit, "2", "--workers", "1"}),
+                new Target("options of simulate and plan (argument file)", "args.txt", 800, List.of(simulateArgs, planArgs),
+                        m::bytes, f -> new String[] {"@" + f}, Files::write, true),
+                new Target("special files (FIFO, folder, dangling link, link loop, device)", "special.json", 120,
+                        List.of(new byte[] {0}, new byte[] {1}, new byte[] {2}, new byte[] {3}, new byte[] {4}, new byte[] {5}),
+                        b -> new byte[] {(byte) m.random().nextInt(6), (byte) m.random().nextInt(4)}, f -> {
+                            int use = Math.floorMod(f.hashCode() + nextSolver[0]++, 4);
+                            return switch (use) {
+                                case 0 -> new String[] {"plan", f.toString(), "-q", limit, "2"};
+                                case 1 -> new String[] {"evaluate", bert, "--plan", f.toString()};
+                                case 2 -> new String[] {"plan", onnx.toString(), "-q", "--devices", "cpu-core:2", "--node-times",
+                                    f.toString()};
+                                default -> new String[] {"plan", onnx.toString(), "-q", "--devices", f.toString()};
+                            };
+                        }, ReaderFuzzTest::special, false));
+        targets = new ArrayList<>(targets);
+        targets.addAll(more);
         // the external model's data file sits beside every mutated model
         Files.copy(external.resolveSibling("tiny.onnx.data"), dir.resolve("tiny.onnx.data"));
 
@@ -111,7 +196,7 @@ class ReaderFuzzTest {
                 int budget = (int) Math.ceil(target.inputs() * scale);
                 while (tally.inputs < budget && System.nanoTime() < end && tally.failures.size() < 20) {
                     byte[] input = target.mutate().apply(corpus.get(m.random().nextInt(corpus.size())));
-                    Files.write(file, input);
+                    target.write().at(file, input);
                     tally.inputs++;
                     Future<Cli.Run> future = runner.submit(() -> Cli.run(target.command().apply(file)));
                     Cli.Run r;
@@ -123,7 +208,7 @@ class ReaderFuzzTest {
                         hung = true;
                         break;
                     }
-                    String problem = judge(r, target.fileName());
+                    String problem = target.options() ? judgeOptions(r) : judge(r, target.fileName());
                     if (problem != null && r.code() == PipeplanCommand.EXIT_INTERNAL) {
                         problem += " at " + whereItFailed(target, file);
                     }
@@ -186,6 +271,27 @@ class ReaderFuzzTest {
             return "an error that does not name " + fileName + " (" + err + ")";
         }
         return null;
+    }
+
+    /**
+     * Null when a run from mutated options behaved: success, an infeasible plan, a one-line input
+     * error, or a usage error (exit 2) whose first line says what is wrong; never an internal error.
+     */
+    private static String judgeOptions(Cli.Run r) {
+        if (r.code() == 0 || r.code() == 3) {
+            return null;
+        }
+        String err = r.err().strip();
+        if (err.contains("Exception") || err.contains("\tat ")) {
+            return "a stack trace or exception name (" + firstLine(err) + ")";
+        }
+        if (r.code() == 2) {
+            return err.isEmpty() ? "a usage error without a message" : null;
+        }
+        if (r.code() != 1) {
+            return "exit " + r.code() + " (" + firstLine(err) + ")";
+        }
+        return err.lines().count() == 1 ? null : "a " + err.lines().count() + "-line error (" + firstLine(err) + ")";
     }
 
     /** The kind of an error: its message after the file name, digits and quoted names blanked. */

@@ -53,7 +53,7 @@ class ReportCliTest {
         Cli.assertCleanError(Cli.run("simulate", INFERENCE.toString(), "-q", "--schedule", "zigzag"),
                 PipeplanCommand.EXIT_INPUT, "unknown schedule 'zigzag' (streaming, gpipe, 1f1b)");
         Cli.assertCleanError(Cli.run("simulate", INFERENCE.toString(), "-q", "--micro-batches", "0"),
-                PipeplanCommand.EXIT_INPUT, "micro-batches must be >= 1, got 0");
+                2, "--micro-batches must be from 1 to 1000000, got 0");
     }
 
     @Test

@@ -40,7 +40,7 @@ class ScaleCliTest {
                 dir.resolve("x.json").toString()), 1, "--copies must be between 1 and 1000000");
         Cli.assertCleanError(Cli.run("generate", "--tile", dir.resolve("missing.json").toString(), "-o",
                 dir.resolve("x.json").toString()), 1, "no such file");
-        Cli.assertCleanError(Cli.run("plan", TRAINING.toString(), "--coarsen-above", "1"), 1, "--coarsen-above >= 2");
+        Cli.assertCleanError(Cli.run("plan", TRAINING.toString(), "--coarsen-above", "1"), 2, "--coarsen-above must be from 2");
     }
 
     @Test

@@ -85,14 +85,14 @@ class TrainingCliTest {
         Cli.assertCleanError(Cli.run("plan", "--model", "bert:layers=2", "--devices", "a100-80gb:8", "-s", "parallel"), 1,
                 "unknown model family 'bert'");
         Cli.assertCleanError(Cli.run("plan", "--model", GPT, "--devices", "a100-80gb:8", "-s", "parallel", "--fix", "tp=x"),
-                1, "tp must be a whole number");
+                2, "tp must be a whole number");
         Cli.assertCleanError(Cli.run("plan", "--model", GPT, "--devices", "a100-80gb:8", "-s", "parallel", "--export", "jax"),
-                1, "unknown format 'jax'");
+                2, "unknown format 'jax'");
         Cli.assertCleanError(Cli.run("plan", "--model", GPT, Cli.root().resolve("examples/bert24_training.json").toString(),
-                "-s", "parallel"), 1, "not both");
+                "-s", "parallel"), 2, "not both");
         Cli.assertCleanError(Cli.run("plan", "-s", "parallel"), 2, "Missing required parameter: 'FILE'");
         Cli.assertCleanError(Cli.run("plan", Cli.root().resolve("examples/bert24_inference.json").toString(), "-k", "8",
-                "-s", "parallel", "--fix", "tp=2"), 1, "--fix and --export apply to training plans");
+                "-s", "parallel", "--fix", "tp=2"), 2, "--fix and --export apply to training plans");
     }
 
     @Test

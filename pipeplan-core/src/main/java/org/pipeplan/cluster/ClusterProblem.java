@@ -139,6 +139,22 @@ public final class ClusterProblem {
         DeviceKind gpu = p.devices().all().stream().filter(d -> d.isAccelerator()).map(d -> d.kind()).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(p.name() + ": no accelerator to take the GPUs' compute times from"));
         OperatorGraph g = p.graph();
+        int hostOnly = 0;
+        int first = -1;
+        for (int v = 0; v < g.size(); v++) {
+            if (!g.operator(v).runsOn(gpu)) {
+                hostOnly++;
+                first = first < 0 ? v : first;
+            }
+        }
+        if (hostOnly > 0) {
+            Operator op = g.operator(first);
+            throw new org.pipeplan.planner.UnsupportedProblemException(p.name() + ": " + hostOnly + " of the graph's "
+                    + g.size() + " operators cannot run on an accelerator (first: node " + op.id()
+                    + (op.name() == null ? "" : " '" + op.name() + "'") + "); the GPU cluster planners put every operator "
+                    + "on a GPU, so plan this graph with a placement solver (dp, ip, local-search), which keeps such "
+                    + "operators on CPU cores");
+        }
         double[] t = new double[g.size()];
         for (int v = 0; v < g.size(); v++) {
             Operator op = g.operator(v);

@@ -105,16 +105,16 @@ public final class DeviceFileReader {
             boolean host = f.flag(t, "host", where, false);
             try {
                 out.add(new DeviceType(name.asText(), host,
-                        f.nonNegative(t, "peakFlops", where, Double.NaN),
-                        f.nonNegative(t, "memoryBandwidth", where, Double.NaN),
-                        host ? Double.POSITIVE_INFINITY : f.nonNegative(t, "memoryBytes", where, Double.NaN),
-                        f.nonNegative(t, "linkBandwidth", where, Double.NaN),
+                        rate(f, t, "peakFlops", where, true),
+                        rate(f, t, "memoryBandwidth", where, true),
+                        host ? Double.POSITIVE_INFINITY : rate(f, t, "memoryBytes", where, true),
+                        rate(f, t, "linkBandwidth", where, true),
                         f.nonNegative(t, "linkLatency", where, 0),
-                        f.nonNegative(t, "peerBandwidth", where, 0),
+                        rate(f, t, "peerBandwidth", where, false),
                         f.nonNegative(t, "kernelOverhead", where, 0),
-                        f.nonNegative(t, "efficiency", where, 1),
+                        efficiency(f, t, "efficiency", where),
                         matrix(f, t, where),
-                        f.nonNegative(t, "networkBandwidth", where, 0),
+                        rate(f, t, "networkBandwidth", where, false),
                         f.nonNegative(t, "networkLatency", where, 0)));
             } catch (IllegalArgumentException e) {
                 throw f.error(e.getMessage());
@@ -123,13 +123,37 @@ public final class DeviceFileReader {
         return out;
     }
 
+    /**
+     * A rate or capacity (FLOP/s, bytes/s, bytes): at least 1, since anything smaller makes every
+     * time it divides infinite; an optional one may be 0 (absent).
+     */
+    private static double rate(JsonFields f, JsonNode t, String field, String where, boolean required) {
+        double v = f.nonNegative(t, field, where, required ? Double.NaN : 0);
+        if (v < 1 && (required || v > 0)) {
+            throw f.error(where + ": '" + field + "' must be " + (required ? "" : "0 (none) or ") + "at least 1, got " + v
+                    + (required && t.get(field) == null ? " (missing)" : ""));
+        }
+        return v;
+    }
+
+    private static double efficiency(JsonFields f, JsonNode t, String field, String where) {
+        double v = f.nonNegative(t, field, where, 1);
+        if (!(v > 0 && v <= 1)) {
+            throw f.error(where + ": '" + field + "' must be above 0 and at most 1, got " + v);
+        }
+        return v;
+    }
+
     /** The optional matrix-unit fields: matrixFlops, matrixEfficiency, matrixHalfFlops. */
     private static MatrixEngine matrix(JsonFields f, JsonNode t, String where) {
         double peak = f.nonNegative(t, "matrixFlops", where, 0);
         if (peak == 0) {
             return MatrixEngine.NONE;
         }
-        return new MatrixEngine(peak, f.nonNegative(t, "matrixEfficiency", where, 1),
+        if (peak < 1) {
+            throw f.error(where + ": 'matrixFlops' must be 0 (none) or at least 1, got " + peak);
+        }
+        return new MatrixEngine(peak, efficiency(f, t, "matrixEfficiency", where),
                 f.nonNegative(t, "matrixHalfFlops", where, 0));
     }
 }

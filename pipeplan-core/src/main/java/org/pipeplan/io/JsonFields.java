@@ -8,8 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -20,6 +18,19 @@ public final class JsonFields {
 
     /** Largest JSON input read: above it the file is refused before parsing (-Dpipeplan.maxInputBytes). */
     static final long MAX_INPUT_BYTES = Long.getLong("pipeplan.maxInputBytes", 1L << 30);
+    /**
+     * Largest quantity an input may give (a time, a size in bytes, a rate): sums over the largest
+     * graphs pipeplan plans (10^7 nodes) then stay near 1e25, finite and exact to a double's
+     * precision, where 1e308 would overflow to infinity.
+     */
+    public static final double MAX_QUANTITY = 1e18;
+    /**
+     * Most JSON tokens (values, field names, brackets) one input may hold: as many as half this run's
+     * heap holds as a tree (a token costs up to about 64 bytes there), so that a file of junk within
+     * the byte limit (millions of empty objects) is refused instead of exhausting the memory. A
+     * 10^6-operator placement-json needs about 30 million.
+     */
+    static final long MAX_TOKENS = Long.getLong("pipeplan.maxInputTokens", Runtime.getRuntime().maxMemory() / 2 / 64);
     /** Deepest nesting of arrays and objects: the formats need four levels. */
     static final int MAX_NESTING = 64;
 
@@ -30,7 +41,8 @@ public final class JsonFields {
      */
     static final ObjectMapper MAPPER = JsonMapper.builder(com.fasterxml.jackson.core.JsonFactory.builder()
                     .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                            .maxNestingDepth(MAX_NESTING).maxNumberLength(64).maxStringLength(1 << 20).build())
+                            .maxNestingDepth(MAX_NESTING).maxNumberLength(64).maxStringLength(1 << 20)
+                            .maxTokenCount(MAX_TOKENS).build())
                     .build())
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -48,23 +60,10 @@ public final class JsonFields {
     }
 
     public static JsonNode parse(Path file) {
-        try {
-            long size = Files.size(file);
-            if (size > MAX_INPUT_BYTES) {
-                throw new InputException(file, size + " bytes, more than the " + MAX_INPUT_BYTES
-                        + "-byte limit on JSON inputs (raise it with -Dpipeplan.maxInputBytes)");
-            }
-        } catch (NoSuchFileException e) {
-            throw new InputException(file, "no such file");
-        } catch (IOException e) {
-            throw new InputException(file, "cannot read: " + e.getMessage());
-        }
-        try (InputStream in = Files.newInputStream(file)) {
+        try (InputStream in = InputFiles.open(file, MAX_INPUT_BYTES, "JSON inputs (raise it with -Dpipeplan.maxInputBytes)")) {
             return parse(file.toString(), in);
-        } catch (NoSuchFileException e) {
-            throw new InputException(file, "no such file");
         } catch (IOException e) {
-            throw new InputException(file, "cannot read: " + e.getMessage());
+            throw new InputException(file, "cannot read: " + OutputFiles.reason(e));
         }
     }
 
@@ -75,6 +74,13 @@ public final class JsonFields {
                 throw new InputException(source, "empty file, expected a JSON object");
             }
             return root;
+        } catch (com.fasterxml.jackson.core.exc.StreamConstraintsException e) {
+            String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            if (m.contains("Token count")) {
+                throw new InputException(source, "holds more than " + MAX_TOKENS + " JSON values, more than this run's heap "
+                        + "can hold (give Java more with -Xmx, or raise -Dpipeplan.maxInputTokens)");
+            }
+            throw new InputException(source, "malformed JSON: " + firstLine(m));
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
@@ -143,6 +149,9 @@ public final class JsonFields {
         double d = numberValue(value, field, where);
         if (d < 0) {
             throw error(where + ": '" + field + "' is negative (" + d + ")");
+        }
+        if (d > MAX_QUANTITY) {
+            throw error(where + ": '" + field + "' is " + d + ", more than the " + MAX_QUANTITY + " any quantity may be");
         }
         return d;
     }

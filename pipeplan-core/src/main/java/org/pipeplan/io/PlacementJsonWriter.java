@@ -4,8 +4,6 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.pipeplan.device.Device;
 import org.pipeplan.device.DeviceKind;
@@ -13,6 +11,7 @@ import org.pipeplan.graph.Edge;
 import org.pipeplan.graph.Operator;
 import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.io.OutputFiles;
 
 /**
  * Writes a problem in the placement-json format that {@link PlacementJsonReader} reads back
@@ -26,11 +25,7 @@ public final class PlacementJsonWriter {
     }
 
     public static void write(PlacementProblem problem, Path file) {
-        try (OutputStream out = Files.newOutputStream(file)) {
-            write(problem, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
-        }
+        OutputFiles.write(file, out -> write(problem, out));
     }
 
     /**

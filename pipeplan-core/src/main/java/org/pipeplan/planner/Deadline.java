@@ -56,6 +56,11 @@ public final class Deadline {
         return unlimited ? Double.POSITIVE_INFINITY : Math.max(0, (endNanos - System.nanoTime()) / 1e9);
     }
 
+    /** Why a search stopped early: "interrupted" when its stop signal was raised, else "time limit reached". */
+    public String reason() {
+        return stop.isRequested() ? "interrupted" : "time limit reached";
+    }
+
     public StopSignal stopSignal() {
         return stop;
     }

@@ -17,6 +17,7 @@ import org.pipeplan.cli.output.TerminalProgress;
 import org.pipeplan.cli.output.TextTable;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.InputException;
+import org.pipeplan.io.InputFiles;
 import org.pipeplan.io.PlacementJsonReader;
 import org.pipeplan.placement.Objective;
 import org.pipeplan.placement.PlacementOptions;
@@ -266,14 +267,33 @@ public final class BenchCommand implements Callable<Integer> {
         return Double.isNaN(v) ? "" : TextTable.num(v, 13);
     }
 
-    /** Placement-json instances under DIR (links followed), sorted; other JSON files (splits, plans) are skipped. */
+    /**
+     * Placement-json instances under DIR (links followed, a link back to a folder above skipped),
+     * sorted; other JSON files (splits, plans) are skipped, and so is what cannot be read.
+     */
     private List<Path> instances() throws IOException {
+        InputFiles.checkFolder(dir);
+        List<Path> found = new ArrayList<>();
+        Files.walkFileTree(dir, java.util.EnumSet.of(java.nio.file.FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE,
+                new java.nio.file.SimpleFileVisitor<>() {
+                    @Override
+                    public java.nio.file.FileVisitResult visitFile(Path p, java.nio.file.attribute.BasicFileAttributes a) {
+                        if (a.isRegularFile() && p.toString().endsWith(".json")) {
+                            found.add(p);
+                        }
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) {
+                        // a link loop (FileSystemLoopException) or an unreadable entry: not an instance
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                });
         List<Path> out = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
-            for (Path p : walk.filter(p -> p.toString().endsWith(".json") && Files.isRegularFile(p)).sorted().toList()) {
-                if (PlacementJsonReader.isInstance(p)) {
-                    out.add(p);
-                }
+        for (Path p : found.stream().sorted().toList()) {
+            if (PlacementJsonReader.isInstance(p)) {
+                out.add(p);
             }
         }
         return out;

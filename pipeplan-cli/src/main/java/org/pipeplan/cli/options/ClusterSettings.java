@@ -94,8 +94,16 @@ public final class ClusterSettings {
         double memory = accelerators.get(0).memoryLimit();
         double network = interNodeBandwidth != null ? interNodeBandwidth
                 : type.networkBandwidth() > 0 ? type.networkBandwidth() : GpuCluster.DEFAULT_INTER_NODE_BANDWIDTH;
-        GpuCluster cluster = GpuCluster.of(type, accelerators.size(), gpusPerNode,
-                Double.isFinite(memory) ? memory : type.memoryBytes(), network);
+        GpuCluster cluster;
+        try {
+            cluster = GpuCluster.of(type, accelerators.size(), gpusPerNode,
+                    Double.isFinite(memory) ? memory : type.memoryBytes(), network);
+        } catch (IllegalArgumentException e) {
+            // the memory comes from the input (maxSizePerFPGA, a device file), the rest from the catalog
+            String source = options.file() != null ? options.file().toString() : "--devices";
+            throw new InputException(source, "cannot make a GPU cluster of these accelerators (memory "
+                    + memory + " bytes each): " + e.getMessage());
+        }
         return new ClusterProblem(p, cluster, miniBatch);
     }
 

@@ -40,8 +40,8 @@ public final class PlanSource {
         PlacementSolver chosen = PlacementSolvers.byName(solver);
         Objective objective = settings.objective();
         if (!chosen.objectives().contains(objective)) {
-            throw new IllegalArgumentException("solver " + solver + " does not minimise " + objective.label()
-                    + "; solvers that do: " + String.join(", ", PlacementSolvers.supporting(objective)));
+            throw new UsageError("solver " + solver + " does not minimise " + objective.label()
+                    + " (--objective); solvers that do: " + String.join(", ", PlacementSolvers.supporting(objective)));
         }
         return chosen.solve(problem, settings.options(TerminalProgress.forTerminal(quiet)));
     }

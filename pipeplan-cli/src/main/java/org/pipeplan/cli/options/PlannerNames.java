@@ -25,9 +25,9 @@ public final class PlannerNames implements Iterable<String> {
         return names;
     }
 
-    /** The error for a name no family knows: every family's names. */
-    public static IllegalArgumentException unknown(String name) {
-        return new IllegalArgumentException("unknown solver '" + name + "'; known solvers: "
+    /** The error for a name no family knows (a usage error, exit 2): every family's names. */
+    public static UsageError unknown(String name) {
+        return new UsageError("unknown solver '" + name + "' (--solver); known solvers: "
                 + String.join(", ", PlacementSolvers.names()) + "; cluster planners: " + String.join(", ", ClusterPlanners.names())
                 + "; Edge TPU schedulers: " + String.join(", ", EdgeTpuSchedulers.names()));
     }

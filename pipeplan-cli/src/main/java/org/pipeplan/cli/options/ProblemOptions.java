@@ -31,6 +31,8 @@ import picocli.CommandLine.Parameters;
  */
 public final class ProblemOptions {
 
+    private boolean aloneTimes;
+
     @Parameters(index = "0", paramLabel = "FILE", arity = "0..1",
             description = "Graph to place: placement-json (docs/input-format.md) or an ONNX model (.onnx); or give --model.")
     Path file;
@@ -130,7 +132,8 @@ public final class ProblemOptions {
     }
 
     public boolean isOnnx() {
-        return file != null && file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
+        return file != null && file.getFileName() != null
+                && file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".onnx");
     }
 
     public PlacementProblem load() {
@@ -173,12 +176,25 @@ public final class ProblemOptions {
         }
     }
 
+    /**
+     * Measured node times serve one sample at a time (the latency objective): the contention that
+     * {@code profile} measured between busy cores is left out of them.
+     */
+    public void aloneTimes(boolean alone) {
+        this.aloneTimes = alone;
+    }
+
     /** The placement problem of an ONNX model read with {@link #onnxModel()}. */
     public PlacementProblem problemOf(OnnxModel model) {
+        return problemOf(model, aloneTimes);
+    }
+
+    /** The same, with measured times for one sample alone or for a full pipeline. */
+    public PlacementProblem problemOf(OnnxModel model, boolean alone) {
         checkOnnxOptions();
-        OnnxProblemBuilder builder = new OnnxProblemBuilder(model, deviceSpec());
+        OnnxProblemBuilder builder = new OnnxProblemBuilder(model, deviceSpec()).aloneTimes(alone);
         if (nodeTimes != null) {
-            builder.measured(NodeTimes.read(nodeTimes));
+            builder.measured(NodeTimes.read(nodeTimes), nodeTimes.toString());
         }
         if (training) {
             builder.training(new Training(Training.Optimizer.parse(optimizer)));
@@ -197,6 +213,11 @@ public final class ProblemOptions {
         };
     }
 
+    /** A --devices value that names a file rather than TYPE:COUNT pairs. */
+    private static boolean looksLikeFile(String text) {
+        return text.endsWith(".json") || text.contains("/");
+    }
+
     public DeviceSpec deviceSpec() {
         DeviceCatalog base = DeviceFileReader.bundledCatalog();
         if (catalog != null) {
@@ -204,7 +225,10 @@ public final class ProblemOptions {
         }
         String text = devices != null ? devices : "cpu-core:" + Runtime.getRuntime().availableProcessors();
         DeviceSpec spec;
-        if (Files.isRegularFile(Path.of(text))) {
+        if (looksLikeFile(text) && !Files.exists(Path.of(text))) {
+            throw new InputException(text, "no such device file (--devices takes a device file or TYPE:COUNT,...)");
+        }
+        if (Files.exists(Path.of(text))) {
             DeviceFileReader.Contents contents = DeviceFileReader.read(Path.of(text), base);
             if (contents.devices() == null) {
                 throw new InputException(text, "the device file lists no 'devices'");

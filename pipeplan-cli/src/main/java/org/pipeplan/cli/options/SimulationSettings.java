@@ -46,6 +46,31 @@ public final class SimulationSettings {
             description = "Training with replicas: time per byte of the gradient all-reduce step (default: ${DEFAULT-VALUE}).")
     double allReducePerByte;
 
+    /** Most samples (micro-batches times mini-batches) one simulation steps through. */
+    static final long MAX_SAMPLES = 1_000_000;
+    /** Most operator runs one simulation schedules (samples times operators): a few seconds of work. */
+    static final long MAX_EVENTS = 200_000_000;
+    /** Most copies of a device. */
+    static final int MAX_REPLICAS = 1024;
+
+    private void check(PlacementProblem problem, Schedule chosen) {
+        long samples = OptionChecks.range("--micro-batches", microBatches == null ? 1 : microBatches, 1, MAX_SAMPLES);
+        if (chosen.training()) {
+            samples *= OptionChecks.range("--mini-batches", miniBatches, 1, MAX_SAMPLES);
+        }
+        if (samples > MAX_SAMPLES) {
+            throw new UsageError("--micro-batches times --mini-batches must be at most " + MAX_SAMPLES + ", got " + samples);
+        }
+        long operators = problem.graph().size();
+        if (samples * operators > MAX_EVENTS) {
+            throw new UsageError(samples + " samples of " + operators + " operators are more than the simulator steps "
+                    + "through in one run (" + MAX_EVENTS + " operator runs): lower --micro-batches or --mini-batches");
+        }
+        OptionChecks.range("--in-flight", inFlight, 0, (int) MAX_SAMPLES);
+        OptionChecks.finite("--link-latency", linkLatency, 0, Double.MAX_VALUE);
+        OptionChecks.finite("--allreduce-per-byte", allReducePerByte, 0, Double.MAX_VALUE);
+    }
+
     public SimulationOptions options(PlacementProblem problem) {
         Schedule chosen = schedule != null ? Schedule.parse(schedule)
                 : problem.graph().hasBackward() ? Schedule.GPIPE : Schedule.STREAMING;
@@ -53,6 +78,7 @@ public final class SimulationSettings {
             throw new IllegalArgumentException("--schedule " + chosen.label() + " needs a training graph (with backward nodes)");
         }
         SimulationOptions o = SimulationOptions.defaults(chosen);
+        check(problem, chosen);
         if (microBatches != null) {
             o = o.withMicroBatches(microBatches);
         }
@@ -71,8 +97,9 @@ public final class SimulationSettings {
                 try {
                     copies[d.index()] = Integer.parseInt(item.substring(eq + 1).trim());
                 } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("--replicate " + item + ": R must be a whole number");
+                    throw new UsageError("--replicate " + item + ": R must be a whole number");
                 }
+                OptionChecks.range("--replicate " + d.name(), copies[d.index()], 1, MAX_REPLICAS);
             }
             o = o.withReplicas(copies);
         }

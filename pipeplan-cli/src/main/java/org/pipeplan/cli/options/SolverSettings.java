@@ -29,7 +29,7 @@ public final class SolverSettings {
             description = "Restarts of the local search (default: ${DEFAULT-VALUE}).")
     int restarts;
 
-    @Option(names = "--workers", paramLabel = "N", description = "Threads a solver may use (default: all cores).")
+    @Option(names = "--workers", paramLabel = "N", description = "Threads a solver may use (default and most: all cores).")
     Integer workers;
 
     @Option(names = "--objective", paramLabel = "GOAL", defaultValue = "max-load",
@@ -45,12 +45,31 @@ public final class SolverSettings {
         return Objective.fromLabel(objective);
     }
 
+    private boolean fromProcessStart;
+
+    /**
+     * The time limit counts from the start of the process (start-up and reading included), as the
+     * user's wall clock does: for commands that run one planner.
+     */
+    public void countFromProcessStart() {
+        fromProcessStart = true;
+    }
+
     /** The run's limits for a planner of any family: time limit, seed, workers, Ctrl-C and progress. */
     public RunSettings run(ProgressListener progress) {
         check();
-        return new RunSettings(timeLimit, seed, workers == null ? Runtime.getRuntime().availableProcessors() : workers,
-                Interrupts.signal(), progress);
+        double limit = timeLimit;
+        if (fromProcessStart && limit > 0) {
+            double elapsed = ProcessHandle.current().info().startInstant()
+                    .map(t -> java.time.Duration.between(t, java.time.Instant.now()).toNanos() / 1e9).orElse(0.0);
+            limit = Math.max(MIN_SEARCH_SECONDS, limit - elapsed);
+        }
+        Interrupts.planningStarted();
+        return new RunSettings(limit, seed, workers(workers), Interrupts.signal(), progress);
     }
+
+    /** A limit already used up by start-up still gives the planner this long to return its first plan. */
+    static final double MIN_SEARCH_SECONDS = 0.01;
 
     /** The options of the placement solvers. */
     public PlacementOptions options(ProgressListener progress) {
@@ -58,11 +77,26 @@ public final class SolverSettings {
                 .withObjective(objective()).withSubgraphs(subgraphs).withCoarsenAbove(coarsenAbove);
     }
 
+    /** Longest time limit accepted: 30 days, in seconds (0 means none). */
+    public static final double MAX_TIME_LIMIT = 30 * 86400;
+
     private void check() {
-        if (timeLimit < 0 || maxIdeals < 1 || restarts < 1 || subgraphs < 1 || (workers != null && workers < 1)
-                || coarsenAbove < 2) {
-            throw new IllegalArgumentException(
-                    "--time-limit must be >= 0; --max-ideals, --restarts, --subgraphs and --workers >= 1; --coarsen-above >= 2");
+        OptionChecks.finite("--time-limit", timeLimit, 0, MAX_TIME_LIMIT);
+        OptionChecks.range("--max-ideals", maxIdeals, 1, Long.MAX_VALUE);
+        OptionChecks.range("--restarts", restarts, 1, 1_000_000);
+        OptionChecks.range("--subgraphs", subgraphs, 1, 1024);
+        OptionChecks.range("--coarsen-above", coarsenAbove, 2, Integer.MAX_VALUE);
+        if (workers != null) {
+            OptionChecks.range("--workers", workers, 1, 4096);
         }
+    }
+
+    /**
+     * Threads for a solver: what --workers asks, but never more than the cores, since more threads
+     * than cores only share them (and make a native solver overrun its time limit and memory).
+     */
+    static int workers(Integer asked) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return asked == null ? cores : Math.min(asked, cores);
     }
 }

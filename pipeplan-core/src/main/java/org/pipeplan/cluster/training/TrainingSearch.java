@@ -165,7 +165,7 @@ public final class TrainingSearch {
         boolean finished = Double.isInfinite(openBound);
         double bound = finished ? best.iterationMs() : Math.min(best.iterationMs(), openBound);
         return new TrainingPlan(best, bestSplit, space, solver, finished ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE, bound,
-                seconds, note + (finished ? "" : "; stopped by the time limit"));
+                seconds, note + (finished ? "" : "; stopped: " + deadline.reason()));
     }
 
     /** Why nothing of the space fits (for the message of an empty result). */

@@ -58,6 +58,8 @@ public final class LocalSearchSolver implements PlacementSolver {
         List<Device> accelerators = onAccelerators.isEmpty() ? hosts : onAccelerators;
         boolean[] movable = accelerators.isEmpty() ? new boolean[units.size()] : units.runsOn(accelerators.get(0).kind());
         int fallbackDevice = hosts.isEmpty() ? accelerators.get(0).index() : hosts.get(0).index();
+        // the units the host may take when they fit on no accelerator (none when units move among the cores)
+        boolean[] onHost = hosts.isEmpty() || onAccelerators.isEmpty() ? null : units.runsOn(hosts.get(0).kind());
 
         IncrementalLoads loads = new IncrementalLoads(problem, units);
         Random random = new Random(options.run().seed());
@@ -69,11 +71,11 @@ public final class LocalSearchSolver implements PlacementSolver {
             if (restart > 0 && deadline.expired()) {
                 break;
             }
-            loads.reset(randomStart(units, movable, accelerators, fallbackDevice, loads, random));
+            loads.reset(randomStart(units, movable, accelerators, fallbackDevice, onHost, loads, random));
             moves += descend(loads, units, movable, accelerators, deadline);
             restartsDone++;
             options.run().progress().message("local search restart " + (restart + 1) + ": " + loads.maxLoad());
-            if (loads.maxLoad() < best) {
+            if (loads.maxLoad() < best || bestNodes == null) {
                 best = loads.maxLoad();
                 bestNodes = loads.nodeDevices();
             }
@@ -88,13 +90,16 @@ public final class LocalSearchSolver implements PlacementSolver {
         return Plan.builder(problem.name(), name(), Objective.MAX_LOAD).value(evaluation.maxLoad()).lowerBound(bound)
                 .status(evaluation.feasible() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE).placement(placement)
                 .pipelineOrder(evaluation.contiguity().pipelineOrder()).secondsSince(start).stats(stats)
-                .note(restartsDone < options.restarts() ? "time limit reached after " + restartsDone + " restarts" : "")
+                .note(restartsDone < options.restarts() ? deadline.reason() + " after " + restartsDone + " restarts" : "")
                 .build();
     }
 
-    /** Random accelerator for every movable unit, preferring accelerators it still fits on. */
+    /**
+     * Random accelerator for every movable unit, preferring accelerators it still fits on; a unit
+     * that fits on none goes to the host when the host may run it.
+     */
     private static int[] randomStart(UnitGraph units, boolean[] movable, List<Device> accelerators, int fallback,
-                                     IncrementalLoads loads, Random random) {
+                                     boolean[] onHost, IncrementalLoads loads, Random random) {
         int[] assignment = new int[units.size()];
         double[] used = new double[accelerators.size()];
         List<Integer> order = new ArrayList<>();
@@ -107,13 +112,18 @@ public final class LocalSearchSolver implements PlacementSolver {
                 continue;
             }
             Collections.shuffle(order, random);
-            int chosen = order.get(0);
+            int chosen = -1;
             for (int a : order) {
                 if (used[a] + loads.unitMemory(u) <= accelerators.get(a).memoryLimit()) {
                     chosen = a;
                     break;
                 }
             }
+            if (chosen < 0 && onHost != null && onHost[u]) {
+                assignment[u] = fallback; // fits on no accelerator: the host, whose memory is not limited, runs it
+                continue;
+            }
+            chosen = chosen < 0 ? order.get(0) : chosen;
             used[chosen] += loads.unitMemory(u);
             assignment[u] = accelerators.get(chosen).index();
         }
@@ -132,6 +142,9 @@ public final class LocalSearchSolver implements PlacementSolver {
             for (int u = 0; u < units.size(); u++) {
                 if (!movable[u]) {
                     continue;
+                }
+                if ((u & 1023) == 1023 && deadline.expired()) {
+                    return moves; // one pass over a huge graph takes long: the limit is checked within it
                 }
                 int from = loads.deviceOf(u);
                 for (Device target : accelerators) {

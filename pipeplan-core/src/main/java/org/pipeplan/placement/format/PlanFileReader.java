@@ -59,6 +59,7 @@ public final class PlanFileReader {
                     + PlanJsonWriter.VERSION + ")");
         }
         JsonNode list = f.array(root, "devices", "top level");
+        java.util.Map<String, Integer> seen = new java.util.HashMap<>();
         for (int i = 0; i < list.size(); i++) {
             JsonNode entry = f.object(list.get(i), "devices[" + i + "]");
             JsonNode name = entry.get("name");
@@ -69,6 +70,11 @@ public final class PlanFileReader {
             if (device == null) {
                 throw f.error("devices[" + i + "]: the problem has no device named '" + name.asText() + "' (it has "
                         + devices.all().stream().map(Device::name).toList() + ")");
+            }
+            Integer before = seen.putIfAbsent(device.name(), i);
+            if (before != null) {
+                throw f.error("devices[" + i + "]: device '" + device.name() + "' is listed again (first at devices["
+                        + before + "]); list each device once with all its nodes");
             }
             readNodes(f, entry, "device " + device.name(), device.index(), split);
             if (entry.has("pieces")) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.pipeplan.graph.OperatorGraph;
@@ -107,19 +106,8 @@ public final class PlanJsonWriter {
     }
 
     public static void write(Path file, Plan plan, PlacementProblem problem, PlanEvaluation evaluation) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            // write then rename, so that an interrupted run never leaves half a plan behind
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, toString(plan, problem, evaluation));
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        // a fresh temporary file renamed over the target: an interrupted run never leaves half a plan behind
+        org.pipeplan.io.OutputFiles.writeString(file, toString(plan, problem, evaluation));
     }
 
     /** JSON has no infinity or NaN: such values are written as null. */

@@ -80,7 +80,7 @@ abstract class IdealDpSolver implements PlacementSolver {
             chain = chainSplit(units, groups, deadline, options);
         } catch (TimeLimitReachedException e) {
             return fallback(problem, groups, units, lowerBound, stats, start,
-                    "time limit reached before any split was found; everything on one device");
+                    deadline.reason() + " before any split was found; everything on one device");
         }
         stats.put("chainMaxLoad", chain.value());
         if (chainOnly) {

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import org.pipeplan.io.OutputFiles;
 
 /**
  * Writes a plan in the model's modules: {@code modules.json} (format {@value #FORMAT}, version 1,
@@ -51,13 +51,9 @@ public final class ModuleSplitWriter {
     }
 
     public static void write(Path dir, String model, ModuleSplit split) {
-        try {
-            Files.writeString(dir.resolve("modules.json"), json(model, split));
-            Files.writeString(dir.resolve("torch_pipelining.py"), "# " + model + ": plan split points for "
-                    + "torch.distributed.pipelining (written by pipeplan split)\n" + split.torchSnippet());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to " + dir + ": " + e.getMessage(), e);
-        }
+        OutputFiles.writeString(dir.resolve("modules.json"), json(model, split));
+        OutputFiles.writeString(dir.resolve("torch_pipelining.py"), "# " + model + ": plan split points for "
+                + "torch.distributed.pipelining (written by pipeplan split)\n" + split.torchSnippet());
     }
 
 }

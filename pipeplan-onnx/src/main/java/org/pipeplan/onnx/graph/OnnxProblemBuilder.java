@@ -39,6 +39,8 @@ public final class OnnxProblemBuilder {
     private static final long MODULE_LABELS = 1L << 40;
 
     private NodeTimes measured;
+    private boolean aloneTimes;
+    private String measuredSource = "node times";
     private Training training;
     private boolean moduleGranularity;
 
@@ -47,8 +49,23 @@ public final class OnnxProblemBuilder {
         this.devices = devices;
     }
 
+    /**
+     * Measured times serve one sample at a time (the latency objective): the profile's contention
+     * between busy cores is left out.
+     */
+    public OnnxProblemBuilder aloneTimes(boolean alone) {
+        this.aloneTimes = alone;
+        return this;
+    }
+
     /** Uses measured times for their device type instead of the roofline. */
     public OnnxProblemBuilder measured(NodeTimes times) {
+        return measured(times, "node times");
+    }
+
+    /** The same, with the file they came from, which errors about them name. */
+    public OnnxProblemBuilder measured(NodeTimes times, String source) {
+        this.measuredSource = source;
         this.measured = times;
         return this;
     }
@@ -169,17 +186,35 @@ public final class OnnxProblemBuilder {
             return Double.NaN;
         }
         Double t = measured.times().get(OnnxModel.nodeName(node));
-        return t == null ? Double.NaN : t;
+        return t == null ? Double.NaN : t * slowdown(type);
+    }
+
+    /**
+     * The contention the profile measured, when the pipeline runs several devices of the measured
+     * type at once (they all compute at the same time when it is full) and times are not asked for
+     * one sample alone.
+     */
+    private double slowdown(DeviceType type) {
+        if (aloneTimes) {
+            return 1;
+        }
+        int busy = devices.groups().stream().filter(g -> g.type().equals(type)).mapToInt(DeviceSpec.Group::count).sum();
+        return measured.contention().slowdownFor(busy);
     }
 
     private void checkMeasured(List<Integer> kept) {
+        if (devices.types().stream().noneMatch(t -> t.name().equals(measured.device()))) {
+            throw new InputException(measuredSource, "the node times were measured on device type '" + measured.device()
+                    + "', which none of the devices is (types: " + devices.types().stream().map(DeviceType::name)
+                    .collect(java.util.stream.Collectors.joining(", ")) + ")");
+        }
         int found = 0;
         for (int i : kept) {
             found += measured.times().containsKey(OnnxModel.nodeName(model.nodes().get(i))) ? 1 : 0;
         }
         if (found < kept.size() / 2) {
-            throw new InputException(model.file(), "the node times of model '" + measured.model() + "' name only " + found
-                    + " of this model's " + kept.size() + " nodes; profile this model");
+            throw new InputException(measuredSource, "the node times of model '" + measured.model() + "' name only " + found
+                    + " of the " + kept.size() + " nodes of " + model.file() + "; profile this model");
         }
     }
 }

@@ -56,6 +56,9 @@ final class ShapeInference {
             List<TensorType> outputs;
             try {
                 outputs = infer(node);
+            } catch (InvalidNode e) {
+                throw new InputException(model.file(), "node '" + OnnxModel.nodeName(node) + "' (" + node.getOpType()
+                        + "): " + e.getMessage() + "; inputs " + describeInputs(node));
             } catch (RuntimeException e) {
                 outputs = null;
             }
@@ -148,8 +151,18 @@ final class ShapeInference {
             }
             case "Gemm" -> {
                 TensorType b = input(node, 1);
-                long m = intAttribute(node, "transA", 0) == 1 ? x.dim(1) : x.dim(0);
-                long n = intAttribute(node, "transB", 0) == 1 ? b.dim(0) : b.dim(1);
+                boolean ta = intAttribute(node, "transA", 0) == 1;
+                boolean tb = intAttribute(node, "transB", 0) == 1;
+                if (x.rank() != 2 || b.rank() != 2) {
+                    throw new InvalidNode("Gemm multiplies two matrices, got ranks " + x.rank() + " and " + b.rank());
+                }
+                long ka = ta ? x.dim(0) : x.dim(1);
+                long kb = tb ? b.dim(1) : b.dim(0);
+                if (ka != kb) {
+                    throw new InvalidNode("the inner dimensions do not match (" + ka + " against " + kb + ")");
+                }
+                long m = ta ? x.dim(1) : x.dim(0);
+                long n = tb ? b.dim(0) : b.dim(1);
                 yield List.of(x.withDims(new long[] {m, n}));
             }
             case "MatMul" -> List.of(x.withDims(matmul(x.dims(), input(node, 1).dims())));
@@ -276,6 +289,14 @@ final class ShapeInference {
 
     private TensorType conv(NodeProto node, TensorType x, TensorType w) {
         int spatial = x.rank() - 2;
+        long group = intAttribute(node, "group", 1);
+        if (x.rank() < 3 || w.rank() != x.rank()) {
+            throw new InvalidNode("Conv needs an input and a weight of the same rank, 3 or more");
+        }
+        if (group < 1 || x.dim(1) != w.dim(1) * group || w.dim(0) % group != 0) {
+            throw new InvalidNode("group " + group + " does not fit " + x.dim(1) + " input channels and weights "
+                    + Arrays.toString(w.dims()));
+        }
         long[] kernel = Arrays.copyOfRange(w.dims(), 2, w.rank());
         long[] d = new long[x.rank()];
         d[0] = x.dim(0);
@@ -311,6 +332,37 @@ final class ShapeInference {
         return x.withDims(d);
     }
 
+    /** Largest pad or kernel extent accepted: 2^31, beyond any real feature map. */
+    private static final long MAX_EXTENT = 1L << 31;
+
+    private static void checkWindow(long[] kernel, long[] strides, long[] dilations, long[] pads, int spatial) {
+        if (kernel == null || kernel.length < spatial || strides.length < spatial || dilations.length < spatial
+                || pads.length < 2 * spatial) {
+            throw new InvalidNode("kernel_shape, strides, dilations or pads do not have one value per spatial axis");
+        }
+        for (int i = 0; i < spatial; i++) {
+            if (kernel[i] < 1 || kernel[i] > MAX_EXTENT || strides[i] < 1 || strides[i] > MAX_EXTENT
+                    || dilations[i] < 1 || dilations[i] > MAX_EXTENT) {
+                throw new InvalidNode("kernel " + Arrays.toString(kernel) + ", strides " + Arrays.toString(strides)
+                        + " and dilations " + Arrays.toString(dilations) + " must be from 1 to " + MAX_EXTENT);
+            }
+        }
+        for (long p : pads) {
+            if (p < 0 || p > MAX_EXTENT) {
+                throw new InvalidNode("pads " + Arrays.toString(pads) + " must be from 0 to " + MAX_EXTENT);
+            }
+        }
+    }
+
+    /** A node whose attributes or input shapes the operator does not allow. */
+    static final class InvalidNode extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidNode(String message) {
+            super(message);
+        }
+    }
+
     /** Output size of a sliding window (conv or pool) per spatial axis. */
     private static long[] windowed(NodeProto node, long[] in, long[] kernel, int spatial) {
         long[] strides = orOnes(intsAttribute(node, "strides"), spatial);
@@ -319,6 +371,7 @@ final class ShapeInference {
         String autoPad = TensorValues.stringAttribute(node, "auto_pad", "NOTSET");
         boolean ceil = intAttribute(node, "ceil_mode", 0) == 1;
         long[] out = new long[spatial];
+        checkWindow(kernel, strides, dilations, pads, spatial);
         for (int i = 0; i < spatial; i++) {
             long effective = (kernel[i] - 1) * dilations[i] + 1;
             if (autoPad.equals("SAME_UPPER") || autoPad.equals("SAME_LOWER")) {
@@ -328,6 +381,10 @@ final class ShapeInference {
             } else {
                 long span = in[i] + pads[i] + pads[i + spatial] - effective;
                 out[i] = (ceil ? Math.floorDiv(span + strides[i] - 1, strides[i]) : Math.floorDiv(span, strides[i])) + 1;
+            }
+            if (out[i] < 1) {
+                throw new InvalidNode("the window (kernel " + Arrays.toString(kernel) + ") is larger than the padded input "
+                        + Arrays.toString(in));
             }
         }
         return out;

@@ -18,10 +18,11 @@ public record TensorType(int elementType, long[] dims) {
         return Arrays.stream(dims).allMatch(d -> d >= 0);
     }
 
+    /** Elements of the shape; a count that leaves 64 bits throws {@link ArithmeticException}. */
     public long elements() {
         long n = 1;
         for (long d : dims) {
-            n *= d;
+            n = Math.multiplyExact(n, d);
         }
         return n;
     }
@@ -36,7 +37,7 @@ public record TensorType(int elementType, long[] dims) {
 
     /** Bytes of the whole tensor (unknown dimensions count as 0). */
     public long bytes() {
-        return known() ? elements() * elementBytes(elementType) : 0;
+        return known() ? Math.multiplyExact(elements(), (long) elementBytes(elementType)) : 0;
     }
 
     public TensorType withDims(long[] newDims) {

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.pipeplan.io.OutputFiles;
 
 /**
  * Writes the stages of a split into a folder: stage-0.onnx, stage-1.onnx, ... and stages.json
@@ -37,9 +37,7 @@ public final class StageFiles {
             strings(root.putArray("outputs"), modelOutputs);
             ArrayNode list = root.putArray("stages");
             for (StageModel s : stages) {
-                try (OutputStream out = Files.newOutputStream(dir.resolve(s.fileName()))) {
-                    s.proto().writeTo(out);
-                }
+                OutputFiles.write(dir.resolve(s.fileName()), s.proto()::writeTo);
                 ObjectNode o = list.addObject();
                 o.put("index", s.index());
                 o.put("device", s.device());
@@ -48,7 +46,7 @@ public final class StageFiles {
                 strings(o.putArray("inputs"), s.inputs());
                 strings(o.putArray("outputs"), s.outputs());
             }
-            Files.writeString(dir.resolve(MANIFEST), mapper.writeValueAsString(root) + System.lineSeparator());
+            OutputFiles.writeString(dir.resolve(MANIFEST), mapper.writeValueAsString(root) + System.lineSeparator());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the stages to " + dir + ": " + e.getMessage(), e);
         }

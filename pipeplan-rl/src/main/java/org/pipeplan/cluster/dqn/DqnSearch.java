@@ -95,9 +95,9 @@ public final class DqnSearch {
             QNetwork.Weights online = net.snapshot();
             QNetwork.Weights target = online;
             listener.begin("DQN episodes", settings.episodes());
-            for (; episode <= settings.episodes() && !deadline.expired(); episode++) {
+            for (; episode < settings.episodes() && !deadline.expired(); episode++) {
                 // the last episode is greedy: what the trained agent itself would do
-                boolean greedy = episode == settings.episodes();
+                boolean greedy = episode == settings.episodes() - 1;
                 double epsilon = greedy ? 0
                         : Math.max(EPSILON_END, 1 - episode / (EXPLORATION_SHARE * settings.episodes()));
                 PlanEnvironment.State state = env.start();
@@ -149,7 +149,7 @@ public final class DqnSearch {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         String note = String.format(java.util.Locale.ROOT, "%d episodes, %d updates, best in episode %d%s", episode, updates,
-                bestEpisode, deadline.expired() ? " (stopped by the time limit)" : "");
+                bestEpisode, deadline.expired() ? " (stopped: " + deadline.reason() + ")" : "");
         if (best == null) {
             return new Result(ClusterPlan.none("dqn", seconds, note + "; no episode found a plan that fits"), episode,
                     updates, bestEpisode);

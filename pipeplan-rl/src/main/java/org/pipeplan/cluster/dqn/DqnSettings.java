@@ -15,8 +15,8 @@ public record DqnSettings(int episodes, double timeLimit, long seed, double lear
         if (episodes < 1) {
             throw new IllegalArgumentException("the DQN needs at least one episode, got " + episodes);
         }
-        if (!(timeLimit > 0)) {
-            throw new IllegalArgumentException("the time limit must be positive, got " + timeLimit);
+        if (!(timeLimit >= 0)) {
+            throw new IllegalArgumentException("the time limit must be a number >= 0 (0 or infinity: none), got " + timeLimit);
         }
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("the learning rate must be positive, got " + learningRate);

@@ -191,19 +191,19 @@ public final class TrainingDqnSearch {
                     .optClipGrad(1f).build();
             QNetwork.Weights online = net.snapshot();
             QNetwork.Weights target = online;
-            listener.begin("DQN episodes", settings.episodes() + 1L);
+            listener.begin("DQN episodes", settings.episodes());
             if (root.terminal()) {
                 // every decision is fixed: the plan is that shape with its best split
                 stopped = reward(root.shapes[0], deadline) == null;
                 episode = 1;
             }
-            for (; !root.terminal() && episode <= settings.episodes() && !stopped; episode++) {
+            for (; !root.terminal() && episode < settings.episodes() && !stopped; episode++) {
                 if (deadline.expired()) {
                     stopped = true;
                     break;
                 }
                 // the last episode is greedy: what the trained agent itself would do
-                boolean greedy = episode == settings.episodes();
+                boolean greedy = episode == settings.episodes() - 1;
                 double epsilon = greedy ? 0
                         : Math.max(EPSILON_END, 1 - episode / (EXPLORATION_SHARE * settings.episodes()));
                 Node state = root;
@@ -239,9 +239,9 @@ public final class TrainingDqnSearch {
         double seconds = seconds(start);
         String note = String.format(Locale.ROOT, "%d episodes, %d of %d shapes of %s priced (%d that cannot fit pruned), "
                         + "%d updates, best in episode %d, %d improving moves after%s", episode, priced.size(), shapes.size(),
-                space.description(), pruned, updates, bestEpisode, polished, stopped ? " (stopped by the time limit)" : "");
+                space.description(), pruned, updates, bestEpisode, polished, stopped ? " (stopped: " + deadline.reason() + ")" : "");
         if (best == null) {
-            String why = stopped && priced.isEmpty() ? "the time limit came before any shape was priced"
+            String why = stopped && priced.isEmpty() ? "stopped (" + deadline.reason() + ") before any shape was priced"
                     : "no shape the agent tried fits: " + search.whyNothingFits(space, problem.fix());
             return new Result(TrainingPlans.none(problem, space, "dqn", seconds, note + "; " + why), episode, shapes.size(),
                     priced.size(), updates, bestEpisode);

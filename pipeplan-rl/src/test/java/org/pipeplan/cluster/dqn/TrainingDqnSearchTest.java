@@ -78,7 +78,7 @@ class TrainingDqnSearchTest {
         TrainingPlan exact = exact(p);
         assertEquals(PlanStatus.OPTIMAL, exact.status());
         assertNearOptimal(p, plan, exact);
-        assertTrue(plan.note().startsWith("301 episodes, "), plan.note());
+        assertTrue(plan.note().startsWith("300 episodes, "), plan.note());
         assertTrue(plan.note().contains("shapes of " + TrainingSpace.FULL.description() + " priced"), plan.note());
     }
 
