@@ -53,13 +53,27 @@ public final class OutputFiles {
         Path target = file;
         BasicFileAttributes attributes = attributes(file);
         if (attributes != null && attributes.isSymbolicLink()) {
+            BasicFileAttributes end = followed(file);
+            if (end == null) {
+                throw new InputException(file, "cannot write: a symbolic link to nothing");
+            }
+            if (!end.isRegularFile()) {
+                // /dev/stdout and the like: links to a terminal or a pipe, written through the link
+                if (end.isDirectory()) {
+                    throw new InputException(file, "cannot write: it is a folder");
+                }
+                if (!isStreamLike(file)) {
+                    throw new InputException(file, "cannot write: not a regular file");
+                }
+                writePlainly(file, file, content);
+                return;
+            }
             try {
                 target = file.toRealPath();
             } catch (IOException e) {
-                throw new InputException(file, "cannot write: a symbolic link that leads nowhere readable ("
-                        + reason(e) + ")");
+                throw new InputException(file, "cannot write: " + reason(e));
             }
-            attributes = attributes(target);
+            attributes = end;
         }
         if (attributes != null && attributes.isDirectory()) {
             throw new InputException(file, "cannot write: it is a folder");
@@ -77,6 +91,14 @@ public final class OutputFiles {
     private static BasicFileAttributes attributes(Path file) {
         try {
             return Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static BasicFileAttributes followed(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class);
         } catch (IOException e) {
             return null;
         }

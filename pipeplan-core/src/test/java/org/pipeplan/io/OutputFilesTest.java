@@ -76,6 +76,17 @@ class OutputFilesTest {
     }
 
     @Test
+    void aLinkToADeviceIsWrittenThroughAndADanglingLinkIsRefused() throws IOException {
+        assumeTrue(Files.exists(Path.of("/dev/null")));
+        Path link = Files.createSymbolicLink(dir.resolve("out.json"), Path.of("/dev/null"));
+        OutputFiles.writeString(link, "discarded");
+        assertTrue(Files.isSymbolicLink(link));
+        Path dangling = Files.createSymbolicLink(dir.resolve("gone.json"), dir.resolve("nothing-here"));
+        InputException e = assertThrows(InputException.class, () -> OutputFiles.writeString(dangling, "x"));
+        assertTrue(e.getMessage().contains("a symbolic link to nothing"), e.getMessage());
+    }
+
+    @Test
     @Timeout(value = 20, unit = TimeUnit.SECONDS)
     void aFifoIsWrittenThroughToItsReader() throws Exception {
         Path fifo = dir.resolve("out.fifo");
