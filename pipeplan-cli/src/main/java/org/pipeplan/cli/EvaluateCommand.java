@@ -116,7 +116,9 @@ final class EvaluateCommand implements Callable<Integer> {
         if (types.size() != 1) {
             throw new InputException("command line", "an Edge TPU pipeline needs devices of one type, got " + types.size());
         }
-        EdgeTpuProblem problem = EdgeTpuProblem.of(problemOptions.load(), types.get(0));
+        // evaluated under the cost model the plan was made under (classic for files without one)
+        EdgeTpuProblem problem = EdgeTpuCommand.problem(problemOptions.load(), types.get(0),
+                EdgeTpuPlanReader.costModelOf(planFile));
         EdgeTpuPlan plan = EdgeTpuPlanReader.read(planFile, problem);
         StageTimes times;
         try {

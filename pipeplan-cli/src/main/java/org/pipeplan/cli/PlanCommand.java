@@ -176,7 +176,7 @@ final class PlanCommand implements Callable<Integer> {
         }
         List<String> schedulers = solver.equals("compiler") ? List.of("compiler") : List.of("compiler", solver);
         EdgeTpuCommand.run(w, problemOptions, schedulers, new EdgeTpuOptions(settings.run(TerminalProgress.forTerminal(quiet)),
-                null), out);
+                null), out, org.pipeplan.edgetpu.EdgeTpuCostModel.CORAL);
         return 0;
     }
 }

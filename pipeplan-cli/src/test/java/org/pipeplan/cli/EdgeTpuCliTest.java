@@ -51,6 +51,30 @@ class EdgeTpuCliTest {
     }
 
     @Test
+    void theCoralModelSaysWhatFallsBackToTheCpuAndTheClassicOneStays() throws Exception {
+        Path vit = SharedModels.model("vit_b_16.graph.onnx");
+        Cli.Run coral = Cli.run("edgetpu", vit.toString(), "--stages", "2", "--solver", "compiler,order", "-q");
+        assertEquals(0, coral.code(), coral.err());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) of (\\d+) operators fall back to the host CPU: .*Erf")
+                .matcher(coral.out());
+        assertTrue(m.find(), coral.out());
+        assertTrue(Integer.parseInt(m.group(1)) > 0, coral.out());
+        assertTrue(coral.out().contains("host link busy"), coral.out());
+        Cli.Run classic = Cli.run("edgetpu", vit.toString(), "--stages", "2", "--solver", "compiler,order", "-q",
+                "--cost-model", "classic");
+        assertEquals(0, classic.code(), classic.err());
+        assertTrue(classic.out().contains("cost model: classic"), classic.out());
+        Path plan = dir.resolve("coral.json");
+        assertEquals(0, Cli.run("edgetpu", vit.toString(), "--stages", "2", "--solver", "order", "-q", "--invoke-overhead", "0.2",
+                "-o", plan.toString()).code());
+        assertEquals("coral", new ObjectMapper().readTree(plan.toFile()).get("costModel").asText());
+        Cli.Run e = Cli.run("evaluate", vit.toString(), "--plan", plan.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(!e.out().contains("WARNING"), e.out()); // evaluated under the model it was made under
+        Cli.assertCleanError(Cli.run("edgetpu", vit.toString(), "--cost-model", "abacus"), 2, "--cost-model: unknown");
+    }
+
+    @Test
     void aSplitWrittenBeforeTheRedesignStillEvaluates() throws Exception {
         Path model = SharedModels.model("squeezenet1_0.graph.onnx");
         Path plan = TestData.fixture("plans-v1/squeezenet1_0.s4.edgetpu.json");

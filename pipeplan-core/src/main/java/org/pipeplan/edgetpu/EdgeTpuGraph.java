@@ -18,6 +18,8 @@ public final class EdgeTpuGraph {
     private final double[] compute;
     private final double[] paramBytes;
     private final double[] outputBytes;
+    private final boolean[] onTpu;
+    private final double[] hostCompute;
     private final int[][] successors;
     private final int[][] predecessors;
 
@@ -29,6 +31,15 @@ public final class EdgeTpuGraph {
      */
     public EdgeTpuGraph(String name, List<String> nodeNames, double[] compute, double[] paramBytes, double[] outputBytes,
                         List<int[]> edges) {
+        this(name, nodeNames, compute, paramBytes, outputBytes, edges, null, null);
+    }
+
+    /**
+     * @param onTpu       per node, whether the Edge TPU can run it (null: every node)
+     * @param hostCompute per node, its time on the host CPU when it falls back (ms; null: as on the TPU)
+     */
+    public EdgeTpuGraph(String name, List<String> nodeNames, double[] compute, double[] paramBytes, double[] outputBytes,
+                        List<int[]> edges, boolean[] onTpu, double[] hostCompute) {
         this.name = Objects.requireNonNull(name);
         int n = compute.length;
         if (paramBytes.length != n || outputBytes.length != n || nodeNames.size() != n) {
@@ -44,6 +55,16 @@ public final class EdgeTpuGraph {
         this.compute = compute.clone();
         this.paramBytes = paramBytes.clone();
         this.outputBytes = outputBytes.clone();
+        this.onTpu = onTpu == null ? filled(n) : onTpu.clone();
+        this.hostCompute = hostCompute == null ? compute.clone() : hostCompute.clone();
+        if (this.onTpu.length != n || this.hostCompute.length != n) {
+            throw new IllegalArgumentException("node arrays of different lengths");
+        }
+        for (int v = 0; v < n; v++) {
+            if (!(this.hostCompute[v] >= 0) || Double.isInfinite(this.hostCompute[v])) {
+                throw new IllegalArgumentException("node " + nodeNames.get(v) + ": host time must be finite and >= 0");
+            }
+        }
         List<List<Integer>> succ = new ArrayList<>();
         List<List<Integer>> pred = new ArrayList<>();
         for (int v = 0; v < n; v++) {
@@ -86,6 +107,31 @@ public final class EdgeTpuGraph {
 
     public double paramBytes(int v) {
         return paramBytes[v];
+    }
+
+    /** Whether the Edge TPU can run node {@code v} (else it falls back to the host CPU under the Coral model). */
+    public boolean onTpu(int v) {
+        return onTpu[v];
+    }
+
+    /** Node {@code v}'s time on the host CPU (ms), where it falls back. */
+    public double hostCompute(int v) {
+        return hostCompute[v];
+    }
+
+    /** How many nodes the Edge TPU cannot run. */
+    public int hostOnlyCount() {
+        int c = 0;
+        for (boolean b : onTpu) {
+            c += b ? 0 : 1;
+        }
+        return c;
+    }
+
+    private static boolean[] filled(int n) {
+        boolean[] b = new boolean[n];
+        java.util.Arrays.fill(b, true);
+        return b;
     }
 
     public double outputBytes(int v) {

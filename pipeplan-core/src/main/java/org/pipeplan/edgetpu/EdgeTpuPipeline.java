@@ -9,8 +9,15 @@ package org.pipeplan.edgetpu;
  * @param cacheBytes      on-chip parameter cache per stage (about 8 MiB on an Edge TPU)
  * @param streamBytesPerMs host-to-stage bandwidth for streamed parameters, bytes per ms
  * @param linkBytesPerMs  stage-to-stage bandwidth for activations, bytes per ms
+ * @param model           which effects of a real pipeline the costs count
  */
-public record EdgeTpuPipeline(int stages, double cacheBytes, double streamBytesPerMs, double linkBytesPerMs) {
+public record EdgeTpuPipeline(int stages, double cacheBytes, double streamBytesPerMs, double linkBytesPerMs,
+                              EdgeTpuCostModel model) {
+
+    /** A pipeline under the classic cost model. */
+    public EdgeTpuPipeline(int stages, double cacheBytes, double streamBytesPerMs, double linkBytesPerMs) {
+        this(stages, cacheBytes, streamBytesPerMs, linkBytesPerMs, EdgeTpuCostModel.CLASSIC);
+    }
 
     /** The catalog's edge-tpu: 8 MiB cache, USB 3 links of 320 MB/s for both. */
     public static EdgeTpuPipeline edgeTpus(int stages) {
@@ -25,10 +32,15 @@ public record EdgeTpuPipeline(int stages, double cacheBytes, double streamBytesP
                 || Double.isInfinite(streamBytesPerMs) || Double.isInfinite(linkBytesPerMs)) {
             throw new IllegalArgumentException("cache must be finite and >= 0, bandwidths finite and > 0");
         }
+        java.util.Objects.requireNonNull(model, "model");
     }
 
     public EdgeTpuPipeline withStages(int count) {
-        return new EdgeTpuPipeline(count, cacheBytes, streamBytesPerMs, linkBytesPerMs);
+        return new EdgeTpuPipeline(count, cacheBytes, streamBytesPerMs, linkBytesPerMs, model);
+    }
+
+    public EdgeTpuPipeline withModel(EdgeTpuCostModel value) {
+        return new EdgeTpuPipeline(stages, cacheBytes, streamBytesPerMs, linkBytesPerMs, value);
     }
 
     /** Time to stream the parameters of one stage that do not fit its cache. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.pipeplan.device.Device;
 import org.pipeplan.device.DeviceType;
+import org.pipeplan.device.Roofline;
 import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
 
@@ -25,6 +26,15 @@ public record EdgeTpuProblem(EdgeTpuGraph graph, EdgeTpuPipeline pipeline, int[]
      * output the larger of its output bytes and its largest out-edge.
      */
     public static EdgeTpuProblem of(PlacementProblem problem, DeviceType type) {
+        return of(problem, type, EdgeTpuCostModel.CLASSIC, null);
+    }
+
+    /**
+     * The same under a cost model; {@code host} is the CPU that runs the operators falling back
+     * from the Edge TPU (their time is its roofline time for the operator's work; null: the
+     * catalog's cpu-core is not used and fallback runs at the Edge TPU time).
+     */
+    public static EdgeTpuProblem of(PlacementProblem problem, DeviceType type, EdgeTpuCostModel model, DeviceType host) {
         List<Device> devices = problem.devices().all();
         for (Device d : devices) {
             if (!d.kind().equals(type.kind())) {
@@ -47,23 +57,30 @@ public record EdgeTpuProblem(EdgeTpuGraph graph, EdgeTpuPipeline pipeline, int[]
         double[] compute = new double[g.size()];
         double[] params = new double[g.size()];
         double[] output = new double[g.size()];
+        boolean[] onTpu = new boolean[g.size()];
+        double[] hostCompute = new double[g.size()];
         List<String> names = new ArrayList<>();
         List<int[]> edges = new ArrayList<>();
         for (int i = 0; i < order.length; i++) {
             int v = order[i];
             compute[i] = g.operator(v).computeTime(type.kind());
-            params[i] = g.operator(v).memoryBytes();
-            output[i] = g.operator(v).outputBytes();
+            // the graph's bytes as the Edge TPU holds them (int8 under the Coral model)
+            params[i] = g.operator(v).memoryBytes() * model.byteScale();
+            output[i] = g.operator(v).outputBytes() * model.byteScale();
+            onTpu[i] = EdgeTpuOperators.runs(g.operator(v));
+            hostCompute[i] = host == null ? compute[i]
+                    : 1000 * Roofline.computeTime(host, g.operator(v).flops(), g.operator(v).bytesMoved());
             names.add(g.operator(v).name());
             for (int j = 0; j < g.outDegree(v); j++) {
                 var e = g.edge(g.outEdge(v, j));
-                output[i] = Math.max(output[i], e.bytes());
+                output[i] = Math.max(output[i], e.bytes() * model.byteScale());
                 edges.add(new int[] {i, position[e.target()]});
             }
         }
         EdgeTpuPipeline pipeline = new EdgeTpuPipeline(devices.size(), type.memoryBytes(), type.linkBandwidth() / 1000,
-                type.linkBandwidth() / 1000);
-        return new EdgeTpuProblem(new EdgeTpuGraph(problem.name(), names, compute, params, output, edges), pipeline, order);
+                type.linkBandwidth() / 1000, model);
+        return new EdgeTpuProblem(new EdgeTpuGraph(problem.name(), names, compute, params, output, edges, onTpu, hostCompute),
+                pipeline, order);
     }
 
     /** Node stages back on the placement problem's operators and devices. */

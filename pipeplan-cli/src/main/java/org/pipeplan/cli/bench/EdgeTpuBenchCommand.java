@@ -9,7 +9,9 @@ import java.util.concurrent.Callable;
 import org.pipeplan.cli.options.Interrupts;
 import org.pipeplan.cli.output.TextTable;
 import org.pipeplan.device.DeviceSpec;
+import org.pipeplan.device.DeviceType;
 import org.pipeplan.device.Topology;
+import org.pipeplan.edgetpu.EdgeTpuCostModel;
 import org.pipeplan.edgetpu.EdgeTpuOptions;
 import org.pipeplan.edgetpu.EdgeTpuPlan;
 import org.pipeplan.edgetpu.EdgeTpuProblem;
@@ -62,18 +64,29 @@ public final class EdgeTpuBenchCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "MODEL.params", description = "Checkpoint of the learned scheduler (default: the bundled one).")
     Path checkpoint;
 
+    @Option(names = "--cost-model", paramLabel = "MODEL", defaultValue = "coral",
+            description = "coral or classic, as edgetpu's --cost-model (default: ${DEFAULT-VALUE}).")
+    String costModel;
+
     @Override
     public Integer call() {
         PrintWriter w = spec.commandLine().getOut();
         EdgeTpuOptions exactOptions = EdgeTpuOptions.defaults().withRun(RunSettings.defaults().withTimeLimit(timeLimit)
                 .withWorkers(workers).withStop(Interrupts.signal()));
         EdgeTpuScheduler exactScheduler = EdgeTpuSchedulers.byName("exact");
+        EdgeTpuCostModel cost;
+        try {
+            cost = EdgeTpuCostModel.parse(costModel);
+        } catch (IllegalArgumentException e) {
+            throw new org.pipeplan.cli.options.UsageError("--cost-model: " + e.getMessage());
+        }
+        DeviceType host = DeviceFileReader.bundledCatalog().get("cpu-core");
         List<EdgeTpuProblem> problems = new ArrayList<>();
         for (Path m : models) {
             var model = OnnxModelReader.read(m, java.util.Map.of());
             for (int s : stages) {
                 DeviceSpec spec = DeviceSpec.parse("edge-tpu:" + s, DeviceFileReader.bundledCatalog(), Topology.CHAIN);
-                problems.add(EdgeTpuProblem.of(new OnnxProblemBuilder(model, spec).build(), spec.types().get(0)));
+                problems.add(EdgeTpuProblem.of(new OnnxProblemBuilder(model, spec).build(), spec.types().get(0), cost, host));
             }
         }
         TextTable t = new TextTable("model", ">nodes", ">stages", ">compiler ms", ">exact ms", "exact status", ">learned ms",

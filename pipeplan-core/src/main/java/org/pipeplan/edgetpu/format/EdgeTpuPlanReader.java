@@ -3,6 +3,7 @@ package org.pipeplan.edgetpu.format;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import org.pipeplan.device.DeviceSet;
+import org.pipeplan.edgetpu.EdgeTpuCostModel;
 import org.pipeplan.edgetpu.EdgeTpuGraph;
 import org.pipeplan.edgetpu.EdgeTpuPlan;
 import org.pipeplan.edgetpu.EdgeTpuProblem;
@@ -30,6 +31,30 @@ public final class EdgeTpuPlanReader {
             throw f.error("'stages' must be between 1 and " + DeviceSet.MAX_DEVICES + ", got " + stages);
         }
         return (int) stages;
+    }
+
+    /**
+     * The cost model the plan was made under ("costModel" and "invokeOverheadMs"); files written
+     * before the Coral model have none and were made under the classic one.
+     */
+    public static EdgeTpuCostModel costModelOf(Path file) {
+        JsonFields f = new JsonFields(file.toString());
+        JsonNode root = checkedRoot(f, file);
+        JsonNode name = root.get("costModel");
+        if (name == null) {
+            return EdgeTpuCostModel.CLASSIC;
+        }
+        if (!name.isTextual()) {
+            throw f.error("'costModel' must be \"coral\" or \"classic\", got " + JsonFields.describe(name));
+        }
+        EdgeTpuCostModel model;
+        try {
+            model = EdgeTpuCostModel.parse(name.asText());
+        } catch (IllegalArgumentException e) {
+            throw f.error(e.getMessage());
+        }
+        double overhead = f.nonNegative(root, "invokeOverheadMs", "top level", 0);
+        return model.withInvokeOverhead(overhead);
     }
 
     public static EdgeTpuPlan read(Path file, EdgeTpuProblem problem) {

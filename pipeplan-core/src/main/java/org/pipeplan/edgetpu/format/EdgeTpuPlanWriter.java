@@ -37,8 +37,11 @@ public final class EdgeTpuPlanWriter {
         root.put("scheduler", plan.scheduler());
         root.put("stages", p.stages());
         root.put("cacheBytes", p.cacheBytes());
+        root.put("costModel", p.model().name());
+        root.put("invokeOverheadMs", p.model().invokeOverheadMs());
         root.put("unit", "ms");
         root.put("bottleneckMs", t.bottleneck());
+        root.put("hostLinkMs", t.busTime());
         ArrayNode stageTimes = root.putArray("stageTimes");
         for (int k = 0; k < p.stages(); k++) {
             ObjectNode s = stageTimes.addObject();
@@ -46,6 +49,8 @@ public final class EdgeTpuPlanWriter {
             s.put("computeMs", t.compute()[k]);
             s.put("streamingMs", t.streaming()[k]);
             s.put("transferMs", t.transfer()[k]);
+            s.put("hostMs", t.host()[k]);
+            s.put("overheadMs", t.overhead()[k]);
             s.put("parameterBytes", t.params()[k]);
         }
         ArrayNode nodes = root.putArray("nodes");
