@@ -24,6 +24,7 @@ import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
 import org.pipeplan.edgetpu.evaluate.StageTimes;
 import org.pipeplan.edgetpu.format.EdgeTpuPlanReader;
 import org.pipeplan.edgetpu.format.EdgeTpuPlanWriter;
+import org.pipeplan.edgetpu.format.MeasuredSegments;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.InputException;
 import org.pipeplan.io.JsonFields;
@@ -63,6 +64,11 @@ final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--show-nodes", description = "List the node ids on every device.")
     boolean showNodes;
+
+    @Option(names = "--measured", paramLabel = "TIMES.json",
+            description = "Edge TPU splits: segment latencies measured on hardware (format pipeplan-edgetpu-measured); "
+                    + "prints predicted against measured per stage and the invocation overhead that fits them.")
+    Path measured;
 
     @Override
     public Integer call() {
@@ -140,6 +146,45 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         w.println();
         EdgeTpuCommand.printStages(w, problem, plan.stages());
+        if (measured != null) {
+            compareMeasured(w, problem, times, MeasuredSegments.read(measured));
+        }
         return 0;
+    }
+
+    /**
+     * Predicted against measured segment times, and the invocation overhead that fits them: the
+     * mean of what the measurements exceed the prediction by (without the overhead it holds), never
+     * below 0. The overhead to pass to edgetpu --invoke-overhead for later plans.
+     */
+    private void compareMeasured(PrintWriter w, EdgeTpuProblem problem, StageTimes times, MeasuredSegments m) {
+        int used = 0;
+        for (int k = 0; k < times.stages(); k++) {
+            used += times.total(k) > 0 ? 1 : 0;
+        }
+        if (m.ms().length != used) {
+            throw new InputException(measured, m.ms().length + " segment times for a split of " + used
+                    + " non-empty stages");
+        }
+        TextTable t = new TextTable(">stage", ">predicted ms", ">measured ms", ">error");
+        double excess = 0;
+        int i = 0;
+        double worst = 0;
+        for (int k = 0; k < times.stages(); k++) {
+            if (times.total(k) == 0) {
+                continue;
+            }
+            double predicted = times.total(k);
+            double actual = m.ms()[i++];
+            excess += actual - (predicted - times.overhead()[k]);
+            worst = Math.max(worst, Math.abs(predicted - actual) / actual);
+            t.row(k, TextTable.num(predicted), TextTable.num(actual),
+                    String.format(Locale.ROOT, "%+.1f%%", 100 * (predicted - actual) / actual));
+        }
+        w.println();
+        w.println("measured (" + measured + ", cost model " + problem.pipeline().model().name() + "):");
+        w.print(t.render());
+        w.printf(Locale.ROOT, "worst stage error %.1f%%; the invocation overhead that fits the measurements: %s ms per "
+                + "segment (edgetpu --invoke-overhead)%n", 100 * worst, TextTable.num(Math.max(0, excess / used)));
     }
 }

@@ -127,7 +127,7 @@ public final class PipeplanCommand implements Runnable {
                 ex.printStackTrace(err);
             }
             if (ex instanceof UsageError || ex instanceof InputException ie && ie.source().equals("command line")) {
-                err.println(oneLine(ex.getMessage()));
+                err.println("pipeplan: " + oneLine(ex.getMessage()));
                 return CommandLine.ExitCode.USAGE;
             }
             if (ex instanceof InputException || ex instanceof UnsupportedProblemException

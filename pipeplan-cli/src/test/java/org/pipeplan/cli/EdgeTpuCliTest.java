@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pipeplan.cli.output.TextTable;
@@ -72,6 +75,31 @@ class EdgeTpuCliTest {
         assertEquals(0, e.code(), e.err());
         assertTrue(!e.out().contains("WARNING"), e.out()); // evaluated under the model it was made under
         Cli.assertCleanError(Cli.run("edgetpu", vit.toString(), "--cost-model", "abacus"), 2, "--cost-model: unknown");
+    }
+
+    @Test
+    void measuredSegmentTimesAreComparedAndTheOverheadFitted() throws Exception {
+        Path model = TinyModels.write(dir, "tiny.onnx", TinyModels.Weights.INLINE);
+        Path plan = dir.resolve("split.json");
+        assertEquals(0, Cli.run("edgetpu", model.toString(), "--stages", "2", "-q", "--solver", "order", "-o",
+                plan.toString()).code());
+        List<Double> times = new ArrayList<>();
+        for (var st : new ObjectMapper().readTree(plan.toFile()).get("stageTimes")) {
+            double total = st.get("computeMs").asDouble() + st.get("streamingMs").asDouble() + st.get("transferMs").asDouble()
+                    + st.get("hostMs").asDouble() + st.get("overheadMs").asDouble();
+            if (total > 0) {
+                times.add(total + 0.25); // each segment 0.25 ms slower than the model: its invocation
+            }
+        }
+        Path measured = dir.resolve("measured.json");
+        Files.writeString(measured, "{\"format\": \"pipeplan-edgetpu-measured\", \"version\": 1, \"unit\": \"ms\", "
+                + "\"segments\": " + times + "}");
+        Cli.Run e = Cli.run("evaluate", model.toString(), "--plan", plan.toString(), "--measured", measured.toString());
+        assertEquals(0, e.code(), e.err());
+        assertTrue(e.out().contains("the invocation overhead that fits the measurements: 0.25 ms"), e.out());
+        Files.writeString(measured, "{\"format\": \"pipeplan-edgetpu-measured\", \"version\": 1, \"segments\": [1, 2, 3, 4, 5]}");
+        Cli.assertCleanError(Cli.run("evaluate", model.toString(), "--plan", plan.toString(), "--measured", measured.toString()),
+                1, "5 segment times for a split of");
     }
 
     @Test

@@ -230,6 +230,9 @@ class ReaderFuzzTest {
         } finally {
             runner.shutdownNow();
         }
+        Tally signalled = new Tally();
+        tallies.put("signals (SIGINT, SIGTERM) at random times, every solver", signalled);
+        signals(signalled, m, Math.max(1, (int) Math.round(SIGNAL_RUNS * scale)));
         String report = report(tallies, (System.nanoTime() - started) / 1e9, seed);
         Path out = Path.of("target", "fuzz-report.md");
         Files.createDirectories(out.getParent());
@@ -249,6 +252,73 @@ class ReaderFuzzTest {
                     .reduce((a, b) -> a + " < " + b).orElse("(no pipeplan frame)");
         } finally {
             System.clearProperty("pipeplan.debug");
+        }
+    }
+
+    /** Runs of the signals target: each a JVM of its own, about 3 s. */
+    private static final int SIGNAL_RUNS = 8;
+
+    /**
+     * Starts {@code plan} with a solver (in turn: every family) on a graph it cannot finish at once,
+     * sends SIGINT or SIGTERM after a random delay (before, during or after reading), and checks that
+     * it exits within 20 s with 0, 3, 130 or 143, without a stack trace, and that any plan it wrote
+     * evaluates.
+     */
+    private void signals(Tally tally, InputMutator m, int runs) throws Exception {
+        Path problem = dir.resolve("signals.json");
+        assertEquals(0, Cli.run("generate", "--synthetic", "2000", "--seed", "3", "-k", "6", "-o", problem.toString()).code());
+        String[][] solvers = {{"-s", "ip"}, {"-s", "dp"}, {"-s", "local-search", "--restarts", "1000"}, {"-s", "ip-contig"},
+            {"-s", "latency", "--objective", "latency"}, {"-s", "dqn", "--episodes", "100000"}, {"-s", "parallel"},
+            {"-s", "linear"}};
+        for (int i = 0; i < runs; i++) {
+            String[] solver = solvers[i % solvers.length];
+            Path plan = dir.resolve("signal-plan-" + i + ".json");
+            List<String> args = new ArrayList<>(List.of("plan", problem.toString(), "-q", "--time-limit", "0", "-o",
+                    plan.toString()));
+            args.addAll(List.of(solver));
+            Path log = dir.resolve("signal-" + i + ".log");
+            Process p = Cli.process(args.toArray(String[]::new)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            long delay = 300 + m.random().nextInt(4000);
+            boolean sigint = m.random().nextBoolean();
+            tally.inputs++;
+            String what = String.join(" ", solver) + " after " + delay + " ms, " + (sigint ? "SIGINT" : "SIGTERM");
+            try {
+                if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
+                    if (sigint) {
+                        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+                    } else {
+                        p.destroy();
+                    }
+                }
+                if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                    tally.failures.add("no exit within 20 s of the signal: " + what);
+                    continue;
+                }
+            } finally {
+                p.destroyForcibly();
+            }
+            String out = Files.readString(log);
+            int code = p.exitValue();
+            if (out.contains("Exception") || out.contains("\tat ")) {
+                tally.failures.add("a stack trace (" + what + "): " + firstLine(out));
+            } else if (code != 0 && code != 3 && code != 130 && code != 143) {
+                tally.failures.add("exit " + code + " (" + what + "): " + firstLine(out));
+            } else if (Files.exists(plan) && !solver[1].equals("dqn") && !solver[1].equals("parallel")) {
+                Cli.Run e = Cli.run("evaluate", problem.toString(), "--plan", plan.toString());
+                if (e.code() != 0 && e.code() != 3) {
+                    tally.failures.add("the written plan does not evaluate (" + what + "): " + firstLine(e.err()));
+                }
+            }
+            if (code == 0) {
+                tally.accepted++;
+            } else if (code == 3) {
+                tally.infeasible++;
+            } else {
+                tally.rejected++;
+                tally.errors.merge((code == 130 ? "stopped by SIGINT, exit 130" : "stopped by SIGTERM, exit 143")
+                        + (Files.exists(plan) ? ", best plan written" : ", interrupted before planning: nothing written"),
+                        1, Integer::sum);
+            }
         }
     }
 

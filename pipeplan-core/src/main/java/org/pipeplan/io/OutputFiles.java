@@ -130,7 +130,13 @@ public final class OutputFiles {
             if (folder != null) {
                 Files.createDirectories(folder);
             }
-            tmp = Files.createTempFile(folder, "." + target.getFileName(), ".tmp");
+            try {
+                tmp = Files.createTempFile(folder, "." + target.getFileName(), ".tmp");
+            } catch (IOException e) {
+                // /proc, a read-only mount: the file may exist, but nothing new can be made beside it
+                throw new InputException(named, "cannot write: no new file can be made in " + folder + " ("
+                        + (e instanceof java.nio.file.NoSuchFileException ? "it takes none" : reason(e)) + ")");
+            }
             // a temporary file is private (0600); the result gets the replaced file's permissions, or the usual 0644
             Files.setPosixFilePermissions(tmp, Files.exists(target) ? Files.getPosixFilePermissions(target)
                     : PosixFilePermissions.fromString("rw-r--r--"));

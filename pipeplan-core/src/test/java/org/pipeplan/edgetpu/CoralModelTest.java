@@ -104,4 +104,47 @@ class CoralModelTest {
         assertEquals(400, classic.graph().paramBytes(0), 1e-12);
         assertEquals(EdgeTpuCostModel.CLASSIC, classic.pipeline().model());
     }
+
+    @Test
+    void theOrderSplitIsExactForTheOrderUnderFallbackAndOverhead() {
+        java.util.Random random = new java.util.Random(7);
+        EdgeTpuCostModel model = new EdgeTpuCostModel("coral", 1, true, false, 0.3);
+        for (int trial = 0; trial < 300; trial++) {
+            int n = 3 + random.nextInt(8);
+            double[] compute = new double[n];
+            double[] host = new double[n];
+            double[] params = new double[n];
+            double[] output = new double[n];
+            boolean[] onTpu = new boolean[n];
+            List<String> names = new java.util.ArrayList<>();
+            List<int[]> edges = new java.util.ArrayList<>();
+            for (int v = 0; v < n; v++) {
+                compute[v] = random.nextDouble() * 5;
+                host[v] = random.nextDouble() * 10;
+                params[v] = random.nextDouble() * 300;
+                output[v] = random.nextDouble() * 40;
+                onTpu[v] = random.nextDouble() < 0.7;
+                names.add("n" + v);
+                for (int w = v + 1; w < n; w++) {
+                    if (w == v + 1 || random.nextDouble() < 0.2) {
+                        edges.add(new int[] {v, w});
+                    }
+                }
+            }
+            EdgeTpuGraph g = new EdgeTpuGraph("r" + trial, names, compute, params, output, edges, onTpu, host);
+            EdgeTpuPipeline p = new EdgeTpuPipeline(3, 200, 100, 10, model);
+            double best = Double.POSITIVE_INFINITY;
+            for (int a = 0; a <= n; a++) {
+                for (int b = a; b <= n; b++) {
+                    int[] stage = new int[n];
+                    for (int v = 0; v < n; v++) {
+                        stage[v] = v < a ? 0 : v < b ? 1 : 2;
+                    }
+                    best = Math.min(best, EdgeTpuEvaluator.evaluate(g, p, stage).bottleneck());
+                }
+            }
+            int[] split = org.pipeplan.edgetpu.split.OrderDp.split(g, p);
+            assertEquals(best, EdgeTpuEvaluator.evaluate(g, p, split).bottleneck(), 1e-9, "trial " + trial);
+        }
+    }
 }

@@ -83,6 +83,8 @@ public final class OrderDp {
         }
         double cache = p.cacheBytes();
         double stream = p.streamBytesPerMs();
+        Fallback fb = p.model().cpuFallback() || p.model().invokeOverheadMs() > 0
+                ? Fallback.of(g, p, order, position) : null;
         // best[k][i]: least bottleneck of the first i positions on the first k stages
         double[][] best = new double[stages + 1][n + 1];
         int[][] cut = new int[stages + 1][n + 1];
@@ -105,6 +107,7 @@ public final class OrderDp {
                 // that cannot finish below the bound is not worth a best value
                 // (and the last stage must end at the last position)
                 boolean hopeless = stagesLeft == 0 ? i < n
+                        : fb != null ? (fb.least[n] - fb.least[i]) / stagesLeft >= bound
                         : (computePrefix[n] - computePrefix[i]
                             + Math.max(0, paramPrefix[n] - paramPrefix[i] - stagesLeft * cache) / stream) / stagesLeft >= bound;
                 if (bound < Double.POSITIVE_INFINITY && hopeless) {
@@ -113,22 +116,25 @@ public final class OrderDp {
                     continue;
                 }
                 if (k == 1) { // the first stage starts at position 0
-                    now[i] = segment(0, i, before, computePrefix, paramPrefix, cross, cache, stream);
+                    now[i] = segment(0, i, before, computePrefix, paramPrefix, cross, cache, stream, fb);
                     cut[k][i] = 0;
                     continue;
                 }
                 // start from the previous position's best cut, usually close to this one's
                 int start = Math.min(i, cut[k][Math.max(0, i - 1)]);
-                now[i] = segment(start, i, before, computePrefix, paramPrefix, cross, cache, stream);
+                now[i] = segment(start, i, before, computePrefix, paramPrefix, cross, cache, stream, fb);
                 cut[k][i] = start;
                 // earlier cuts only add compute and parameters to the segment: once those alone
                 // reach the best value (or the bound), no earlier cut can do better
                 for (int j = start - 1; j >= 0; j--) {
-                    double own = computePrefix[i] - computePrefix[j]
-                            + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream;
-                    if (own >= Math.min(now[i], bound)) {
+                    // with fallback a segment's own time is not monotone in its start; its least
+                    // time (every node where it runs fastest) is, and bounds it from below
+                    double least = fb == null ? computePrefix[i] - computePrefix[j]
+                            + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream : fb.least[i] - fb.least[j];
+                    if (least >= Math.min(now[i], bound)) {
                         break;
                     }
+                    double own = fb == null ? least : fb.own(j, i, computePrefix, paramPrefix, p);
                     double value = Math.max(before[j], own + cross[j] + cross[i]);
                     if (value < now[i]) {
                         now[i] = value;
@@ -137,7 +143,7 @@ public final class OrderDp {
                 }
                 // later cuts cost at least the least bottleneck of any longer prefix on k - 1 stages
                 for (int j = start + 1; j <= i && suffixMin[j] < Math.min(now[i], bound); j++) {
-                    double value = segment(j, i, before, computePrefix, paramPrefix, cross, cache, stream);
+                    double value = segment(j, i, before, computePrefix, paramPrefix, cross, cache, stream, fb);
                     if (value < now[i]) {
                         now[i] = value;
                         cut[k][i] = j;
@@ -162,12 +168,84 @@ public final class OrderDp {
 
     /** The bottleneck with the last stage running positions j..i-1 after the best split of 0..j-1. */
     private static double segment(int j, int i, double[] before, double[] computePrefix, double[] paramPrefix,
-                                  double[] cross, double cache, double stream) {
+                                  double[] cross, double cache, double stream, Fallback fb) {
         if (before[j] == Double.POSITIVE_INFINITY) {
             return Double.POSITIVE_INFINITY;
         }
         // an empty stage still passes on the tensors crossing its position
-        double own = computePrefix[i] - computePrefix[j] + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream;
+        double own = fb != null ? fb.own(j, i, computePrefix, paramPrefix, null)
+                : computePrefix[i] - computePrefix[j] + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream;
         return Math.max(before[j], own + cross[j] + cross[i]);
+    }
+
+    /**
+     * A segment's own time under the Coral model's CPU fallback and invocation overhead, in O(1):
+     * positions j..i-1 run on the Edge TPU up to the first position the Edge TPU cannot run
+     * ({@code next[j]}), the rest on the host; the Edge TPU part's outputs used from there on are
+     * copied to the host once ({@code copy[j]}), as the evaluator counts them.
+     */
+    private static final class Fallback {
+        final int[] next;
+        final double[] copy;
+        final double[] hostPrefix;
+        final double[] least;
+        final double overhead;
+        final EdgeTpuPipeline pipeline;
+
+        private Fallback(int[] next, double[] copy, double[] hostPrefix, double[] least, double overhead,
+                         EdgeTpuPipeline pipeline) {
+            this.next = next;
+            this.copy = copy;
+            this.hostPrefix = hostPrefix;
+            this.least = least;
+            this.overhead = overhead;
+            this.pipeline = pipeline;
+        }
+
+        static Fallback of(EdgeTpuGraph g, EdgeTpuPipeline p, int[] order, int[] position) {
+            int n = order.length;
+            boolean fallback = p.model().cpuFallback();
+            int[] next = new int[n + 1];
+            next[n] = n;
+            for (int i = n - 1; i >= 0; i--) {
+                next[i] = fallback && !g.onTpu(order[i]) ? i : next[i + 1];
+            }
+            int[] lastUse = new int[n];
+            double[] hostPrefix = new double[n + 1];
+            double[] least = new double[n + 1];
+            for (int i = 0; i < n; i++) {
+                int u = order[i];
+                int last = -1;
+                for (int j = 0; j < g.successorCount(u); j++) {
+                    last = Math.max(last, position[g.successor(u, j)]);
+                }
+                lastUse[i] = last;
+                double host = fallback ? g.hostCompute(u) : g.compute(u);
+                hostPrefix[i + 1] = hostPrefix[i] + host;
+                least[i + 1] = least[i] + Math.min(g.compute(u), host);
+            }
+            // copy[j]: outputs of positions j..f-1 used at or after f = next[j], summed backwards
+            double[] copy = new double[n + 1];
+            for (int j = n - 1; j >= 0; j--) {
+                int f = next[j];
+                if (f == j || f == n) {
+                    copy[j] = 0;
+                    continue;
+                }
+                double own = lastUse[j] >= f ? p.transferTime(g.outputBytes(order[j])) : 0;
+                copy[j] = own + (j + 1 < f ? copy[j + 1] : 0);
+            }
+            return new Fallback(next, copy, hostPrefix, least, p.model().invokeOverheadMs(), p);
+        }
+
+        double own(int j, int i, double[] computePrefix, double[] paramPrefix, EdgeTpuPipeline unused) {
+            if (j == i) {
+                return 0;
+            }
+            int f = Math.min(next[j], i);
+            double time = computePrefix[f] - computePrefix[j] + pipeline.streamingTime(paramPrefix[f] - paramPrefix[j])
+                    + hostPrefix[i] - hostPrefix[f] + overhead;
+            return f < i ? time + copy[j] : time;
+        }
     }
 }
