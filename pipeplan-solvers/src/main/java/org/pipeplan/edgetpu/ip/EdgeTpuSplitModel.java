@@ -5,6 +5,7 @@ import com.google.ortools.sat.CpModel;
 import com.google.ortools.sat.CpSolver;
 import com.google.ortools.sat.IntVar;
 import com.google.ortools.sat.LinearExpr;
+import com.google.ortools.sat.LinearArgument;
 import com.google.ortools.sat.LinearExprBuilder;
 import com.google.ortools.sat.Literal;
 import org.pipeplan.edgetpu.EdgeTpuGraph;
@@ -21,6 +22,17 @@ import org.pipeplan.ortools.ModelScale;
  *   <li>stage k's time: compute, plus the parameters over the cache divided by the streaming
  *       bandwidth (an over-cache variable kept at least 0), plus the tensors crossing boundary
  *       k-1 (received) and boundary k (sent); all at most L, minimise L.</li>
+ * </ul>
+ * Under the Coral model ({@link #exactFor}) it also counts what the evaluator counts there:
+ * <ul>
+ *   <li>CPU fallback: z[v][k] = v on stage k; a[v][k] = some node up to v (in graph order) that
+ *       the Edge TPU cannot run is on stage k (a prefix OR, a new variable only at such nodes);
+ *       h[v][k] = z and a: v runs on the host, at its host time, its parameters out of the cache;
+ *       c[u][k]: u's output leaves stage k's Edge TPU part (to its host part or a later stage) in a
+ *       stage that falls back, copied to the host once;</li>
+ *   <li>invocation: used[k] when a node is on stage k, each costing the overhead;</li>
+ *   <li>the shared host link: L at least everything streamed and received over it, and at least
+ *       everything sent to the host.</li>
  * </ul>
  * Times are scaled to integers rounding down, so a bound proven on the model is a valid lower bound.
  */
@@ -40,6 +52,13 @@ final class EdgeTpuSplitModel {
     /** cross[u][k] is x[u][k]; null for a node whose output costs nothing to send. */
     private BoolVar[][] cross;
     private IntVar load;
+    // the Coral model's variables (null when it is not in use)
+    private final boolean fallback;
+    private BoolVar[][] z;
+    private BoolVar[][] h;
+    private Literal[][] a;
+    private BoolVar[][] copy;
+    private BoolVar[] used;
 
     /** The model of splitting g over the pipeline's stages (two or more), with L at most upperBound. */
     EdgeTpuSplitModel(EdgeTpuGraph g, EdgeTpuPipeline p, ModelScale scale, double upperBound) {
@@ -48,6 +67,7 @@ final class EdgeTpuSplitModel {
         this.scale = scale;
         this.stages = p.stages();
         this.nodes = g.size();
+        this.fallback = p.model().cpuFallback() && g.hostOnlyCount() > 0;
 
         // the steps' order is the order of the variables and constraints, which CP-SAT's search depends on
         createStageVariables();
@@ -56,9 +76,18 @@ final class EdgeTpuSplitModel {
         createLoadVariable(upperBound);
         addStagesOrdered();
         addEdgesForward();
+        if (fallback || p.model().invokeOverheadMs() > 0) {
+            addStageMembership();
+        }
+        if (fallback) {
+            addFallback();
+        }
         addOverCache();
         addCrossings();
         addStageTimes();
+        if (p.model().sharedHostLink()) {
+            addHostLink();
+        }
         model.minimize(load);
     }
 
@@ -125,13 +154,128 @@ final class EdgeTpuSplitModel {
         }
     }
 
+    /** z[v][k]: v is on stage k; used[k]: some node is. */
+    private void addStageMembership() {
+        z = new BoolVar[nodes][stages];
+        used = new BoolVar[stages];
+        for (int k = 0; k < stages; k++) {
+            used[k] = model.newBoolVar("used_" + k);
+        }
+        for (int v = 0; v < nodes; v++) {
+            for (int k = 0; k < stages; k++) {
+                z[v][k] = model.newBoolVar("z_" + v + "_" + k);
+                LinearExprBuilder on = LinearExpr.newBuilder();
+                addOnStage(on, v, k, 1);
+                model.addEquality(z[v][k], on.build());
+                model.addImplication(z[v][k], used[k]);
+            }
+        }
+        // a stage counted as used holds a node (the minimisation would keep it 0 anyway)
+        for (int k = 0; k < stages; k++) {
+            Literal[] any = new Literal[nodes + 1];
+            for (int v = 0; v < nodes; v++) {
+                any[v] = z[v][k];
+            }
+            any[nodes] = used[k].not();
+            model.addBoolOr(any);
+        }
+    }
+
+    /** a, h and c, each held equal to its definition both ways (falling back may be cheaper). */
+    private void addFallback() {
+        a = new Literal[nodes][stages];
+        h = new BoolVar[nodes][stages];
+        for (int k = 0; k < stages; k++) {
+            Literal before = null;
+            for (int v = 0; v < nodes; v++) {
+                Literal now = before;
+                if (!g.onTpu(v)) {
+                    BoolVar or = model.newBoolVar("a_" + v + "_" + k);
+                    if (before == null) {
+                        model.addEquality(or, z[v][k]);
+                    } else {
+                        model.addMaxEquality(or, new LinearArgument[] {(LinearArgument) before, z[v][k]});
+                    }
+                    now = or;
+                }
+                a[v][k] = now;
+                h[v][k] = model.newBoolVar("h_" + v + "_" + k);
+                if (now == null) {
+                    model.addEquality(h[v][k], 0);
+                } else {
+                    model.addMinEquality(h[v][k], new LinearArgument[] {(LinearArgument) now, z[v][k]});
+                }
+                before = now;
+            }
+        }
+        copy = new BoolVar[nodes][];
+        for (int u = 0; u < nodes; u++) {
+            if (g.successorCount(u) == 0 || transferTime(u) == 0) {
+                continue;
+            }
+            copy[u] = new BoolVar[stages];
+            for (int k = 0; k < stages; k++) {
+                copy[u][k] = model.newBoolVar("c_" + u + "_" + k);
+                Literal falls = a[nodes - 1][k];
+                if (falls == null) {
+                    model.addEquality(copy[u][k], 0);
+                    continue;
+                }
+                for (int j = 0; j < g.successorCount(u); j++) {
+                    int w = g.successor(u, j);
+                    // c >= [u on k's Edge TPU part] + [w later than k, or on k's host part] + [k falls back] - 2
+                    LinearExprBuilder need = LinearExpr.newBuilder().add(z[u][k]).addTerm(h[u][k], -1).add(h[w][k])
+                            .add((LinearArgument) falls).add(-2);
+                    if (k < stages - 1) {
+                        need.add(1).addTerm(y[w][k], -1);
+                    }
+                    model.addGreaterOrEqual(copy[u][k], need.build());
+                }
+            }
+        }
+    }
+
+    /** Adds coefficient times [node v on stage k's Edge TPU part] to a sum (all of v on k without fallback). */
+    private void addOnTpuPart(LinearExprBuilder sum, int v, int k, long coefficient) {
+        if (!fallback) {
+            addOnStage(sum, v, k, coefficient);
+            return;
+        }
+        sum.addTerm(z[v][k], coefficient).addTerm(h[v][k], -coefficient);
+    }
+
+    /** L is at least the host link's busy time in each direction, all stages together. */
+    private void addHostLink() {
+        LinearExprBuilder toDevice = LinearExpr.newBuilder();
+        LinearExprBuilder toHost = LinearExpr.newBuilder();
+        for (int k = 0; k < stages; k++) {
+            toDevice.add(over[k]);
+        }
+        for (int u = 0; u < nodes; u++) {
+            long t = transferTime(u);
+            if (cross[u] != null) {
+                for (int k = 0; k < stages - 1; k++) {
+                    toDevice.addTerm(cross[u][k], t);
+                    toHost.addTerm(cross[u][k], t);
+                }
+            }
+            if (copy != null && copy[u] != null) {
+                for (int k = 0; k < stages; k++) {
+                    toHost.addTerm(copy[u][k], t);
+                }
+            }
+        }
+        model.addLessOrEqual(toDevice, load);
+        model.addLessOrEqual(toHost, load);
+    }
+
     /** over_k is at least the time to stream stage k's parameters less what the cache holds. */
     private void addOverCache() {
         long cache = scale.up(p.cacheBytes() / p.streamBytesPerMs());
         for (int k = 0; k < stages; k++) {
             LinearExprBuilder streaming = LinearExpr.newBuilder();
             for (int v = 0; v < nodes; v++) {
-                addOnStage(streaming, v, k, scale.down(g.paramBytes(v) / p.streamBytesPerMs()));
+                addOnTpuPart(streaming, v, k, scale.down(g.paramBytes(v) / p.streamBytesPerMs()));
             }
             model.addGreaterOrEqual(LinearExpr.newBuilder().add(over[k]).addTerm(streaming.build(), -1), -cache);
         }
@@ -156,7 +300,16 @@ final class EdgeTpuSplitModel {
         for (int k = 0; k < stages; k++) {
             LinearExprBuilder time = LinearExpr.newBuilder();
             for (int v = 0; v < nodes; v++) {
-                addOnStage(time, v, k, scale.down(g.compute(v)));
+                addOnTpuPart(time, v, k, scale.down(g.compute(v)));
+                if (fallback) {
+                    time.addTerm(h[v][k], scale.down(g.hostCompute(v)));
+                }
+                if (copy != null && copy[v] != null) {
+                    time.addTerm(copy[v][k], transferTime(v));
+                }
+            }
+            if (used != null && p.model().invokeOverheadMs() > 0) {
+                time.addTerm(used[k], scale.down(p.model().invokeOverheadMs()));
             }
             time.add(over[k]);
             for (int u = 0; u < nodes; u++) {

@@ -28,21 +28,9 @@ public final class ExactScheduler implements EdgeTpuScheduler {
         var g = problem.graph();
         var p = problem.pipeline();
         EdgeTpuIpSolver.Result r = EdgeTpuIpSolver.solve(g, p, options.run(), CompilerSegmentation.split(g, p));
-        double value = r.times().bottleneck();
-        if (!p.model().cpuFallback() && !p.model().sharedHostLink() && p.model().invokeOverheadMs() == 0) {
-            return new EdgeTpuPlan(r.stages(), name(), r.optimal() ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE,
-                    value, r.lowerBound(), "", r.seconds());
-        }
-        // The program leaves out the fallback to the CPU, the shared host link and the invocation
-        // overhead. Without fallback and overhead, the Coral time of a split is at least its time
-        // in the program (the host link only adds a maximum), so the program's bound still holds.
-        if (g.hostOnlyCount() == 0 && p.model().invokeOverheadMs() == 0) {
-            boolean optimal = r.optimal() && value <= r.lowerBound() * (1 + 1e-9);
-            return new EdgeTpuPlan(r.stages(), name(), optimal ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE, value,
-                    r.lowerBound(), optimal ? "" : "the program's optimum, before the shared host link", r.seconds());
-        }
-        return new EdgeTpuPlan(r.stages(), name(), PlanStatus.FEASIBLE, value, Double.NaN,
-                "the program's optimum without CPU fallback and invocation overhead, evaluated under the Coral model "
-                        + "(no proven bound there)", r.seconds());
+        // the program counts every effect of the cost model (the Coral one's fallback, overhead and
+        // host link included), so its bound holds and its optimum is the evaluator's
+        return new EdgeTpuPlan(r.stages(), name(), r.optimal() ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE,
+                r.times().bottleneck(), r.lowerBound(), "", r.seconds());
     }
 }

@@ -47,6 +47,49 @@ class EdgeTpuIpSolverTest {
         }
     }
 
+    /** The graph with a random third of its nodes unable to run on the Edge TPU, at random host times. */
+    private static EdgeTpuGraph withFallback(EdgeTpuGraph g, long seed) {
+        java.util.Random random = new java.util.Random(seed);
+        int n = g.size();
+        double[] compute = new double[n];
+        double[] params = new double[n];
+        double[] output = new double[n];
+        double[] host = new double[n];
+        boolean[] onTpu = new boolean[n];
+        java.util.List<String> names = new java.util.ArrayList<>();
+        java.util.List<int[]> edges = new java.util.ArrayList<>();
+        for (int v = 0; v < n; v++) {
+            compute[v] = g.compute(v);
+            params[v] = g.paramBytes(v);
+            output[v] = g.outputBytes(v);
+            host[v] = g.compute(v) * (0.5 + 3 * random.nextDouble());
+            onTpu[v] = random.nextDouble() > 0.33;
+            names.add(g.nodeName(v));
+            for (int w : g.successors(v)) {
+                edges.add(new int[] {v, w});
+            }
+        }
+        return new EdgeTpuGraph(g.name(), names, compute, params, output, edges, onTpu, host);
+    }
+
+    @Test
+    void provesTheBruteForceOptimumUnderTheCoralModel() {
+        SyntheticDagGenerator gen = SyntheticDagGenerator.standard();
+        RunSettings options = RunSettings.defaults().withTimeLimit(30).withWorkers(2);
+        for (int seed = 0; seed < 20; seed++) {
+            EdgeTpuGraph g = withFallback(EdgeTpuGraph.of(gen.generate(200 + seed, 8)), seed);
+            // fallback, a shared host link and an invocation overhead, by turns
+            org.pipeplan.edgetpu.EdgeTpuCostModel model = new org.pipeplan.edgetpu.EdgeTpuCostModel("coral", 1,
+                    seed % 3 != 1, seed % 3 != 2, seed % 2 == 0 ? 0.05 : 0);
+            EdgeTpuPipeline p = new EdgeTpuPipeline(2 + seed % 3, 1 << 20, 2e4, 5e4, model);
+            double optimum = bruteForce(g, p, new int[g.size()], 0);
+            EdgeTpuIpSolver.Result r = EdgeTpuIpSolver.solve(g, p, options, CompilerSegmentation.split(g, p));
+            assertTrue(r.optimal(), "seed " + seed);
+            assertEquals(optimum, r.times().bottleneck(), 1e-6 * optimum, "seed " + seed);
+            assertTrue(r.lowerBound() <= optimum * (1 + 1e-9), "seed " + seed);
+        }
+    }
+
     @Test
     void neverWorseThanTheOrderSplitOnLargerGraphs() {
         EdgeTpuGraph g = EdgeTpuGraph.of(SyntheticDagGenerator.standard().generate(7, 120));
