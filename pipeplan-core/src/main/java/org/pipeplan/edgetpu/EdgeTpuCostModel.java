@@ -42,6 +42,10 @@ public record EdgeTpuCostModel(String name, double byteScale, boolean cpuFallbac
         }
     }
 
+    public EdgeTpuCostModel withSharedHostLink(boolean shared) {
+        return new EdgeTpuCostModel(name, byteScale, cpuFallback, shared, invokeOverheadMs);
+    }
+
     public EdgeTpuCostModel withInvokeOverhead(double ms) {
         return new EdgeTpuCostModel(name, byteScale, cpuFallback, sharedHostLink, ms);
     }

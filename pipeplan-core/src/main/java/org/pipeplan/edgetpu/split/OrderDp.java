@@ -163,6 +163,102 @@ public final class OrderDp {
             }
             i = j;
         }
+        if (p.model().sharedHostLink()) {
+            return withHostLink(g, p, order, stage, best[stages][n], cross, computePrefix, paramPrefix, fb);
+        }
+        return stage;
+    }
+
+    /** Largest graph the host-link search runs on: it is quadratic in the positions a stage may span. */
+    static final int HOST_LINK_SEARCH_MAX_NODES = 5000;
+
+    /**
+     * The shared host link: when it, not the slowest stage, decides the split found, search the
+     * time T between the stages' optimum (a lower bound) and that split's time for the least T
+     * that a split with every stage within T can also move its host-link bytes in: for each T, a
+     * dynamic program finds the split with every stage within T that sends the fewest bytes to the
+     * devices (streamed parameters and tensors received; at least what goes to the host without
+     * fallback copies). Every split tried is priced by the evaluator, and the best kept.
+     */
+    private static int[] withHostLink(EdgeTpuGraph g, EdgeTpuPipeline p, int[] order, int[] split, double stagesOptimum,
+                                      double[] cross, double[] computePrefix, double[] paramPrefix, Fallback fb) {
+        org.pipeplan.edgetpu.evaluate.StageTimes first = org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator.evaluate(g, p, split);
+        double best = first.bottleneck();
+        int n = order.length;
+        if (first.busTime() <= stagesOptimum || n > HOST_LINK_SEARCH_MAX_NODES) {
+            return split; // the link does not decide: the stages' optimum is the split's time
+        }
+        int[] bestSplit = split;
+        double lo = stagesOptimum;
+        double hi = best;
+        for (int iteration = 0; iteration < 40 && hi - lo > 1e-9 * hi; iteration++) {
+            double t = (lo + hi) / 2;
+            int[] candidate = leastToDevice(p, order, n, t, cross, computePrefix, paramPrefix, fb);
+            double value = candidate == null ? Double.POSITIVE_INFINITY
+                    : org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator.evaluate(g, p, candidate).bottleneck();
+            if (value < best) {
+                best = value;
+                bestSplit = candidate;
+            }
+            if (value <= t * (1 + 1e-12)) {
+                hi = Math.min(t, best);
+            } else {
+                lo = t;
+            }
+        }
+        return bestSplit;
+    }
+
+    /** The split with every stage within t that moves the fewest bytes to the devices, or null if none has its stages within t. */
+    private static int[] leastToDevice(EdgeTpuPipeline p, int[] order, int n, double t, double[] cross, double[] computePrefix,
+                                       double[] paramPrefix, Fallback fb) {
+        int stages = p.stages();
+        double cache = p.cacheBytes();
+        double stream = p.streamBytesPerMs();
+        double[][] best = new double[stages + 1][n + 1];
+        int[][] cut = new int[stages + 1][n + 1];
+        for (double[] row : best) {
+            java.util.Arrays.fill(row, Double.POSITIVE_INFINITY);
+        }
+        best[0][0] = 0;
+        for (int k = 1; k <= stages; k++) {
+            for (int i = 0; i <= n; i++) {
+                for (int j = i; j >= 0; j--) {
+                    double least = fb == null ? computePrefix[i] - computePrefix[j]
+                            : fb.least[i] - fb.least[j];
+                    if (least > t) {
+                        break; // an earlier start only makes the stage slower
+                    }
+                    if (best[k - 1][j] == Double.POSITIVE_INFINITY || (k == 1 && j > 0)) {
+                        continue;
+                    }
+                    double own = fb == null ? computePrefix[i] - computePrefix[j]
+                            + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream
+                            : fb.own(j, i, computePrefix, paramPrefix, null);
+                    if (own + cross[j] + cross[i] > t) {
+                        continue;
+                    }
+                    int f = fb == null ? i : Math.min(fb.next[j], i);
+                    double toDevice = p.streamingTime(paramPrefix[f] - paramPrefix[j]) + cross[j];
+                    if (best[k - 1][j] + toDevice < best[k][i]) {
+                        best[k][i] = best[k - 1][j] + toDevice;
+                        cut[k][i] = j;
+                    }
+                }
+            }
+        }
+        if (best[stages][n] == Double.POSITIVE_INFINITY) {
+            return null;
+        }
+        int[] stage = new int[n];
+        int i = n;
+        for (int k = stages; k >= 1; k--) {
+            int j = cut[k][i];
+            for (int v = j; v < i; v++) {
+                stage[order[v]] = k - 1;
+            }
+            i = j;
+        }
         return stage;
     }
 
