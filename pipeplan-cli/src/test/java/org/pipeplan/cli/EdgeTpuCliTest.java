@@ -103,6 +103,16 @@ class EdgeTpuCliTest {
     }
 
     @Test
+    void theBenchRunsOnGeneratedGraphsAndJudgesTheSchedulers() {
+        Cli.Run r = Cli.run("edgetpu-bench", "--synthetic", "40", "--stages", "3", "--time-limit", "10");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("synthetic-40") || r.out().lines().anyMatch(l -> l.contains(" 40 ")), r.out());
+        assertTrue(r.out().contains("within 2%:"), r.out());
+        assertTrue(r.out().contains("order split not optimal on"), r.out());
+        Cli.assertCleanError(Cli.run("edgetpu-bench"), 2, "give ONNX models or --synthetic sizes");
+    }
+
+    @Test
     void aSplitWrittenBeforeTheRedesignStillEvaluates() throws Exception {
         Path model = SharedModels.model("squeezenet1_0.graph.onnx");
         Path plan = TestData.fixture("plans-v1/squeezenet1_0.s4.edgetpu.json");
