@@ -171,7 +171,7 @@ public final class OrderDp {
 
     /**
      * Largest graph the host-link search runs on: each of its steps is quadratic in the positions a
-     * stage may span (about 50 ms at 1,000 nodes here); larger graphs keep the stages' optimum.
+     * stage may span (about half a second at 1,000 nodes here); larger graphs keep the stages' optimum.
      */
     static final int HOST_LINK_SEARCH_MAX_NODES = 2000;
 

@@ -126,7 +126,7 @@ public final class LearnedPolicy implements AutoCloseable {
                 bestSource = k == 0 ? "greedy order" : "sampled order";
             }
         }
-        if (blind != p && bestOrder != null) {
+        if (blind != p && bestOrder != null && !isIdentity(bestOrder)) { // the graph's own order was searched first
             int[] stages = OrderDp.split(g, p, bestOrder);
             double time = EdgeTpuEvaluator.evaluate(g, p, stages).bottleneck();
             if (time < bestTime - 1e-12) {
@@ -141,6 +141,15 @@ public final class LearnedPolicy implements AutoCloseable {
             source += ", refined";
         }
         return new Result(best, EdgeTpuEvaluator.evaluate(g, p, best), source, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static boolean isIdentity(int[] order) {
+        for (int i = 0; i < order.length; i++) {
+            if (order[i] != i) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
