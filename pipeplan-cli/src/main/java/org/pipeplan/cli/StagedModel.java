@@ -33,8 +33,12 @@ record StagedModel(OnnxModel model, PlacementProblem problem, Placement placemen
         List<StageModel> stages = withStages ? splitter.split(problem, placement) : List.of();
         PlanEvaluation evaluation = PlanEvaluation.of(problem, placement);
         // one sample at a time keeps one core busy: its latency is that of the times without contention
-        PlacementProblem alone = options.problemOf(model, true);
-        double aloneLatency = PlanEvaluation.of(alone, PlanFileReader.read(planFile, alone)).latency().latency();
+        // (only measured node times carry one; the roofline's problem is the same either way)
+        double aloneLatency = evaluation.latency().latency();
+        if (options.hasNodeTimes()) {
+            PlacementProblem alone = options.problemOf(model, true);
+            aloneLatency = PlanEvaluation.of(alone, PlanFileReader.read(planFile, alone)).latency().latency();
+        }
         return new StagedModel(model, problem, placement, evaluation, weights, stageOfNode, stages, aloneLatency);
     }
 

@@ -184,6 +184,11 @@ public final class ProblemOptions {
         this.aloneTimes = alone;
     }
 
+    /** Whether measured node times were given (only they carry a contention). */
+    public boolean hasNodeTimes() {
+        return nodeTimes != null;
+    }
+
     /** The placement problem of an ONNX model read with {@link #onnxModel()}. */
     public PlacementProblem problemOf(OnnxModel model) {
         return problemOf(model, aloneTimes);

@@ -134,7 +134,7 @@ public final class OrderDp {
                     if (least >= Math.min(now[i], bound)) {
                         break;
                     }
-                    double own = fb == null ? least : fb.own(j, i, computePrefix, paramPrefix, p);
+                    double own = fb == null ? least : fb.own(j, i, computePrefix, paramPrefix);
                     double value = Math.max(before[j], own + cross[j] + cross[i]);
                     if (value < now[i]) {
                         now[i] = value;
@@ -154,15 +154,7 @@ public final class OrderDp {
         if (!(best[stages][n] < bound)) {
             return null;
         }
-        int[] stage = new int[n];
-        int i = n;
-        for (int k = stages; k >= 1; k--) {
-            int j = cut[k][i];
-            for (int v = j; v < i; v++) {
-                stage[order[v]] = k - 1;
-            }
-            i = j;
-        }
+        int[] stage = stagesOf(order, cut, stages);
         if (p.model().sharedHostLink()) {
             return withHostLink(g, p, order, stage, best[stages][n], cross, computePrefix, paramPrefix, fb);
         }
@@ -235,9 +227,7 @@ public final class OrderDp {
                     if (best[k - 1][j] == Double.POSITIVE_INFINITY || (k == 1 && j > 0)) {
                         continue;
                     }
-                    double own = fb == null ? computePrefix[i] - computePrefix[j]
-                            + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream
-                            : fb.own(j, i, computePrefix, paramPrefix, null);
+                    double own = ownTime(j, i, computePrefix, paramPrefix, cache, stream, fb);
                     if (own + cross[j] + cross[i] > t) {
                         continue;
                     }
@@ -253,6 +243,12 @@ public final class OrderDp {
         if (best[stages][n] == Double.POSITIVE_INFINITY) {
             return null;
         }
+        return stagesOf(order, cut, stages);
+    }
+
+    /** The stage of every node, read back from the best cut of every prefix on every number of stages. */
+    private static int[] stagesOf(int[] order, int[][] cut, int stages) {
+        int n = order.length;
         int[] stage = new int[n];
         int i = n;
         for (int k = stages; k >= 1; k--) {
@@ -272,9 +268,14 @@ public final class OrderDp {
             return Double.POSITIVE_INFINITY;
         }
         // an empty stage still passes on the tensors crossing its position
-        double own = fb != null ? fb.own(j, i, computePrefix, paramPrefix, null)
+        return Math.max(before[j], ownTime(j, i, computePrefix, paramPrefix, cache, stream, fb) + cross[j] + cross[i]);
+    }
+
+    /** The own time of a stage running positions j..i-1: compute and streaming, or the Coral model's. */
+    private static double ownTime(int j, int i, double[] computePrefix, double[] paramPrefix, double cache, double stream,
+                                  Fallback fb) {
+        return fb != null ? fb.own(j, i, computePrefix, paramPrefix)
                 : computePrefix[i] - computePrefix[j] + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream;
-        return Math.max(before[j], own + cross[j] + cross[i]);
     }
 
     /**
@@ -337,7 +338,7 @@ public final class OrderDp {
             return new Fallback(next, copy, hostPrefix, least, p.model().invokeOverheadMs(), p);
         }
 
-        double own(int j, int i, double[] computePrefix, double[] paramPrefix, EdgeTpuPipeline unused) {
+        double own(int j, int i, double[] computePrefix, double[] paramPrefix) {
             if (j == i) {
                 return 0;
             }

@@ -117,7 +117,8 @@ public final class OnnxModelReader {
         }
     }
 
-    private static void checkData(Path file, TensorProto t) {
+    /** The elements of an initializer's dimensions; negative ones and counts beyond 64 bits are errors. */
+    static long elementsOf(Path file, TensorProto t) {
         long elements = 1;
         for (long d : t.getDimsList()) {
             if (d < 0) {
@@ -130,6 +131,11 @@ public final class OnnxModelReader {
                         + " have more elements than a 64-bit count holds");
             }
         }
+        return elements;
+    }
+
+    private static void checkData(Path file, TensorProto t) {
+        long elements = elementsOf(file, t);
         int elementBytes = TensorType.elementBytes(t.getDataType());
         long given;
         String field;
@@ -361,13 +367,7 @@ public final class OnnxModelReader {
                 long size = Files.size(real);
                 long shapeBytes;
                 try {
-                    long elements = 1;
-                    for (long d : t.getDimsList()) {
-                        if (d < 0) {
-                            throw new InputException(file, "initializer '" + t.getName() + "': negative dimension " + d);
-                        }
-                        elements = Math.multiplyExact(elements, d);
-                    }
+                    long elements = elementsOf(file, t);
                     int elementBytes = TensorType.elementBytes(t.getDataType());
                     shapeBytes = elementBytes > 0 ? Math.multiplyExact(elements, (long) elementBytes) : -1;
                 } catch (ArithmeticException e) {
