@@ -84,9 +84,25 @@ public final class EdgeTpuGraph {
         this.predecessors = pred.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
     }
 
-    /** The Edge TPU view of a generated graph (times on the generator's device type). */
+    /** The Edge TPU view of a generated graph (times on the generator's device type), its bytes as generated. */
     public static EdgeTpuGraph of(SyntheticDag dag) {
-        return new EdgeTpuGraph(dag.name(), dag.nodeNames(), dag.compute(), dag.paramBytes(), dag.outputBytes(), dag.edges());
+        return of(dag, EdgeTpuCostModel.CLASSIC);
+    }
+
+    /**
+     * The view of a generated graph as a cost model holds it: its bytes scaled as the model says
+     * (int8 under the Coral model), and the generator's marks of which nodes the Edge TPU runs and
+     * their host times.
+     */
+    public static EdgeTpuGraph of(SyntheticDag dag, EdgeTpuCostModel model) {
+        double[] params = dag.paramBytes();
+        double[] output = dag.outputBytes();
+        for (int v = 0; v < params.length; v++) {
+            params[v] *= model.byteScale();
+            output[v] *= model.byteScale();
+        }
+        return new EdgeTpuGraph(dag.name(), dag.nodeNames(), dag.compute(), params, output, dag.edges(), dag.onTpu(),
+                dag.hostCompute());
     }
 
     public String name() {

@@ -80,7 +80,7 @@ public final class GraphTiling {
     }
 
     /** Of the marked operators keeps one: the one that ends the longest chain of operators (the first on ties). */
-    private static void keepDeepest(OperatorGraph g, boolean[] marked) {
+    static void keepDeepest(OperatorGraph g, boolean[] marked) {
         int[] depth = new int[g.size()];
         for (int v : g.topologicalOrder()) {
             for (int j = 0; j < g.outDegree(v); j++) {
@@ -101,7 +101,7 @@ public final class GraphTiling {
     }
 
     /** Edges from every marked last operator of one copy to every marked first operator of another. */
-    private static void join(OperatorGraph g, List<Edge> edges, int fromBase, int toBase, boolean[] last, boolean[] first) {
+    static void join(OperatorGraph g, List<Edge> edges, int fromBase, int toBase, boolean[] last, boolean[] first) {
         int[] targets = java.util.stream.IntStream.range(0, g.size()).filter(w -> first[w]).toArray();
         for (int v = 0; v < g.size(); v++) {
             if (!last[v]) {
@@ -114,7 +114,7 @@ public final class GraphTiling {
         }
     }
 
-    private static Operator copy(Operator op, int c, long idSpan, long labelSpan) {
+    static Operator copy(Operator op, int c, long idSpan, long labelSpan) {
         Operator.Builder b = Operator.builder(c * idSpan + op.id())
                 .name(op.name() == null ? null : op.name() + "#" + c)
                 .backward(op.isBackward())
@@ -123,6 +123,9 @@ public final class GraphTiling {
                 .opType(op.opType().orElse(null))
                 .memoryBytes(op.memoryBytes())
                 .outputBytes(op.outputBytes())
+                .work(op.flops(), op.bytesMoved())
+                .parameterCount(op.parameterCount())
+                .tensorParallelism(op.tensorParallelism())
                 .allowedKinds(op.allowedKinds());
         for (Map.Entry<DeviceKind, Double> t : op.computeTimes().entrySet()) {
             b.computeTime(t.getKey(), t.getValue());

@@ -16,11 +16,15 @@ import java.util.Set;
  * @param paramBytes  parameter bytes per node
  * @param outputBytes output bytes per node
  * @param edges       pairs {from, to}, in the order they were made
+ * @param onTpu       per node, whether an Edge TPU runs it (else it falls back to the host CPU)
+ * @param hostCompute per node, its time on the generator's host type, ms
  */
 public record SyntheticDag(String name, List<String> nodeNames, double[] compute, double[] paramBytes, double[] outputBytes,
-                           List<int[]> edges) {
+                           List<int[]> edges, boolean[] onTpu, double[] hostCompute) {
 
     public SyntheticDag {
+        onTpu = onTpu.clone();
+        hostCompute = hostCompute.clone();
         nodeNames = List.copyOf(nodeNames);
         compute = compute.clone();
         paramBytes = paramBytes.clone();
@@ -57,6 +61,25 @@ public record SyntheticDag(String name, List<String> nodeNames, double[] compute
     @Override
     public double[] outputBytes() {
         return outputBytes.clone();
+    }
+
+    @Override
+    public boolean[] onTpu() {
+        return onTpu.clone();
+    }
+
+    @Override
+    public double[] hostCompute() {
+        return hostCompute.clone();
+    }
+
+    /** How many nodes an Edge TPU cannot run. */
+    public int hostOnlyCount() {
+        int c = 0;
+        for (boolean b : onTpu) {
+            c += b ? 0 : 1;
+        }
+        return c;
     }
 
     @Override

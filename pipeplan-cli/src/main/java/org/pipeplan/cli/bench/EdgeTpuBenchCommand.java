@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.pipeplan.cli.options.Interrupts;
+import org.pipeplan.cli.options.OptionChecks;
 import org.pipeplan.cli.output.TextTable;
 import org.pipeplan.device.DeviceSpec;
 import org.pipeplan.device.DeviceType;
@@ -23,6 +24,9 @@ import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
 import org.pipeplan.edgetpu.learned.LearnedPolicy;
 import org.pipeplan.edgetpu.split.CompilerSegmentation;
 import org.pipeplan.edgetpu.split.OrderDp;
+import org.pipeplan.generate.BlockMix;
+import org.pipeplan.generate.GraphTiling;
+import org.pipeplan.generate.GraphWidening;
 import org.pipeplan.generate.SyntheticDagGenerator;
 import org.pipeplan.io.DeviceFileReader;
 import org.pipeplan.onnx.graph.OnnxProblemBuilder;
@@ -55,9 +59,23 @@ public final class EdgeTpuBenchCommand implements Callable<Integer> {
     List<Path> models = new ArrayList<>();
 
     @Option(names = "--synthetic", split = ",", paramLabel = "NODES",
-            description = "Also generated graphs of these sizes (chains, residual and inception-like blocks, attention-like "
-                    + "blocks; seed = size), e.g. --synthetic 1000,5000,20000.")
+            description = "Also generated graphs of these sizes (seed = size), of each --family, e.g. --synthetic 1000,5000,20000.")
     List<Integer> synthetic = new ArrayList<>();
+
+    @Option(names = "--family", split = ",", paramLabel = "MIX", defaultValue = "standard",
+            description = "Block mixes of the generated graphs: standard (chains, residual, inception-like, attention-like "
+                    + "blocks, all on the Edge TPU), rich (every block kind: dense blocks, squeeze-and-excitation, inverted "
+                    + "residuals, inception cells, global and windowed attention, decoder stacks, with operators that fall "
+                    + "back to the CPU), dense (dense skip links), transformer (default: ${DEFAULT-VALUE}).")
+    List<String> families;
+
+    @Option(names = "--tile", paramLabel = "K", defaultValue = "1",
+            description = "Each model repeated K times end to end (default: ${DEFAULT-VALUE}).")
+    int tile;
+
+    @Option(names = "--widen", paramLabel = "K", defaultValue = "1",
+            description = "Each model as K parallel copies between a shared start and end (default: ${DEFAULT-VALUE}).")
+    int widen;
 
     @Option(names = "--stages", split = ",", paramLabel = "N", defaultValue = "4,5,6",
             description = "Pipeline lengths (default: ${DEFAULT-VALUE}).")
@@ -90,21 +108,36 @@ public final class EdgeTpuBenchCommand implements Callable<Integer> {
             throw new org.pipeplan.cli.options.UsageError("--cost-model: " + e.getMessage());
         }
         DeviceType host = DeviceFileReader.bundledCatalog().get("cpu-core");
+        OptionChecks.range("--tile", tile, 1, 1000);
+        OptionChecks.range("--widen", widen, 1, 1000);
+        List<BlockMix> mixes = new ArrayList<>();
+        for (String f : families) {
+            try {
+                mixes.add(BlockMix.named(f));
+            } catch (IllegalArgumentException e) {
+                throw new org.pipeplan.cli.options.UsageError("--family: " + e.getMessage());
+            }
+        }
         List<EdgeTpuProblem> problems = new ArrayList<>();
         for (Path m : models) {
             var model = OnnxModelReader.read(m, java.util.Map.of());
             for (int s : stages) {
                 DeviceSpec spec = DeviceSpec.parse("edge-tpu:" + s, DeviceFileReader.bundledCatalog(), Topology.CHAIN);
-                problems.add(EdgeTpuProblem.of(new OnnxProblemBuilder(model, spec).build(), spec.types().get(0), cost, host));
+                var problem = new OnnxProblemBuilder(model, spec).build();
+                problem = widen > 1 ? GraphWidening.widen(problem, widen) : problem;
+                problem = tile > 1 ? GraphTiling.tile(problem, tile) : problem;
+                problems.add(EdgeTpuProblem.of(problem, spec.types().get(0), cost, host));
             }
         }
         for (int size : synthetic) {
             if (size < 2 || size > 1_000_000) {
                 throw new org.pipeplan.cli.options.UsageError("--synthetic sizes must be from 2 to 1000000, got " + size);
             }
-            EdgeTpuGraph g = EdgeTpuGraph.of(SyntheticDagGenerator.standard().generate(size, size));
-            for (int s : stages) {
-                problems.add(new EdgeTpuProblem(g, EdgeTpuPipeline.edgeTpus(s).withModel(cost), new int[0]));
+            for (BlockMix mix : mixes) {
+                EdgeTpuGraph g = EdgeTpuGraph.of(SyntheticDagGenerator.standard().generate(size, size, mix), cost);
+                for (int s : stages) {
+                    problems.add(new EdgeTpuProblem(g, EdgeTpuPipeline.edgeTpus(s).withModel(cost), new int[0]));
+                }
             }
         }
         if (problems.isEmpty()) {

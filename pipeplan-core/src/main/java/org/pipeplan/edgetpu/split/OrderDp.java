@@ -129,8 +129,7 @@ public final class OrderDp {
                 for (int j = start - 1; j >= 0; j--) {
                     // with fallback a segment's own time is not monotone in its start; its least
                     // time (every node where it runs fastest) is, and bounds it from below
-                    double least = fb == null ? computePrefix[i] - computePrefix[j]
-                            + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream : fb.least[i] - fb.least[j];
+                    double least = leastOwn(j, i, computePrefix, paramPrefix, cache, stream, fb);
                     if (least >= Math.min(now[i], bound)) {
                         break;
                     }
@@ -165,7 +164,7 @@ public final class OrderDp {
      * Largest graph the host-link search runs on: each of its steps is quadratic in the positions a
      * stage may span (about half a second at 1,000 nodes here); larger graphs keep the stages' optimum.
      */
-    static final int HOST_LINK_SEARCH_MAX_NODES = 2000;
+    static final int HOST_LINK_SEARCH_MAX_NODES = 20_000;
 
     /**
      * The shared host link: when it, not the slowest stage, decides the split found, search the
@@ -187,25 +186,39 @@ public final class OrderDp {
         double lo = stagesOptimum;
         double hi = best;
         for (int iteration = 0; iteration < 40 && hi - lo > 1e-7 * hi; iteration++) {
-            double t = (lo + hi) / 2;
-            int[] candidate = leastToDevice(p, order, n, t, cross, computePrefix, paramPrefix, fb);
+            // the first probe is at the best time found: any better split has its stages within
+            // it, so sends at least that probe's fewest bytes to the devices, a lower bound
+            double t = iteration == 0 ? hi : (lo + hi) / 2;
+            LinkSplit candidate = leastToDevice(p, order, n, t, cross, computePrefix, paramPrefix, fb);
             double value = candidate == null ? Double.POSITIVE_INFINITY
-                    : org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator.evaluate(g, p, candidate).bottleneck();
+                    : org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator.evaluate(g, p, candidate.stages()).bottleneck();
             if (value < best) {
                 best = value;
-                bestSplit = candidate;
+                bestSplit = candidate.stages();
             }
-            if (value <= t * (1 + 1e-12)) {
-                hi = Math.min(t, best);
-            } else {
-                lo = t;
+            if (iteration == 0) {
+                lo = Math.max(lo, candidate == null ? hi : candidate.toDevice());
+            }
+            // a split with its stages within t and its link bytes over t bounds the optimum from
+            // above all the same (by its own time), which narrows the search from both sides
+            hi = Math.min(hi, best);
+            if (iteration > 0) {
+                if (value <= t * (1 + 1e-12)) {
+                    hi = Math.min(t, best);
+                } else {
+                    lo = t;
+                }
             }
         }
         return bestSplit;
     }
 
+    /** A split and the time of the bytes it sends to the devices over the host link. */
+    private record LinkSplit(int[] stages, double toDevice) {
+    }
+
     /** The split with every stage within t that moves the fewest bytes to the devices, or null if none has its stages within t. */
-    private static int[] leastToDevice(EdgeTpuPipeline p, int[] order, int n, double t, double[] cross, double[] computePrefix,
+    private static LinkSplit leastToDevice(EdgeTpuPipeline p, int[] order, int n, double t, double[] cross, double[] computePrefix,
                                        double[] paramPrefix, Fallback fb) {
         int stages = p.stages();
         double cache = p.cacheBytes();
@@ -219,8 +232,7 @@ public final class OrderDp {
         for (int k = 1; k <= stages; k++) {
             for (int i = 0; i <= n; i++) {
                 for (int j = i; j >= 0; j--) {
-                    double least = fb == null ? computePrefix[i] - computePrefix[j]
-                            : fb.least[i] - fb.least[j];
+                    double least = leastOwn(j, i, computePrefix, paramPrefix, cache, stream, fb);
                     if (least > t) {
                         break; // an earlier start only makes the stage slower
                     }
@@ -243,7 +255,7 @@ public final class OrderDp {
         if (best[stages][n] == Double.POSITIVE_INFINITY) {
             return null;
         }
-        return stagesOf(order, cut, stages);
+        return new LinkSplit(stagesOf(order, cut, stages), best[stages][n]);
     }
 
     /** The stage of every node, read back from the best cut of every prefix on every number of stages. */
@@ -271,6 +283,24 @@ public final class OrderDp {
         return Math.max(before[j], ownTime(j, i, computePrefix, paramPrefix, cache, stream, fb) + cross[j] + cross[i]);
     }
 
+    /**
+     * A lower bound of the own time of a stage running positions j..i-1 that never decreases as j
+     * decreases (so a scan towards earlier starts can stop at it): its exact time without fallback;
+     * with fallback operators in the order, the nodes from the first one the Edge TPU cannot run at
+     * their host time and those before it at their faster time, without streaming or copies (an
+     * earlier start adds a node, or moves that first node earlier, which puts more of the stage on
+     * the host: the bound never decreases).
+     */
+    private static double leastOwn(int j, int i, double[] computePrefix, double[] paramPrefix, double cache, double stream,
+                                   Fallback fb) {
+        if (fb == null || !fb.anyHostOnly) {
+            double time = computePrefix[i] - computePrefix[j] + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream;
+            return fb == null || j == i ? time : time + fb.overhead;
+        }
+        int f = Math.min(fb.next[j], i);
+        return fb.least[f] - fb.least[j] + fb.hostPrefix[i] - fb.hostPrefix[f] + (j < i ? fb.overhead : 0);
+    }
+
     /** The own time of a stage running positions j..i-1: compute and streaming, or the Coral model's. */
     private static double ownTime(int j, int i, double[] computePrefix, double[] paramPrefix, double cache, double stream,
                                   Fallback fb) {
@@ -291,9 +321,11 @@ public final class OrderDp {
         final double[] least;
         final double overhead;
         final EdgeTpuPipeline pipeline;
+        final boolean anyHostOnly;
 
         private Fallback(int[] next, double[] copy, double[] hostPrefix, double[] least, double overhead,
                          EdgeTpuPipeline pipeline) {
+            this.anyHostOnly = next[0] < next.length - 1;
             this.next = next;
             this.copy = copy;
             this.hostPrefix = hostPrefix;
