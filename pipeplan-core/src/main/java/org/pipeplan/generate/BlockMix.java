@@ -46,22 +46,30 @@ public record BlockMix(String name, Map<Block, Double> weights, double fallbackR
             Block.INCEPTION, 0.2, Block.ATTENTION, 0.2), 0);
 
     /**
-     * Every block, with the Edge TPU's unsupported operators where real models have them and a
-     * light operator in 50 falling back elsewhere: the training and benchmark mix.
+     * Every block, with the Edge TPU's unsupported operators where real models have them (the
+     * transformer blocks) and a light operator in 300 falling back elsewhere: the training mix.
      */
     public static final BlockMix RICH = new BlockMix("rich", weights(Block.CHAIN, 0.06, Block.RESIDUAL, 0.12,
             Block.INCEPTION, 0.1, Block.DENSE, 0.12, Block.SQUEEZE_EXCITE, 0.12, Block.INVERTED_RESIDUAL, 0.12,
-            Block.GLOBAL_ATTENTION, 0.1, Block.WINDOWED_ATTENTION, 0.1, Block.DECODER, 0.06), 0.02);
+            Block.GLOBAL_ATTENTION, 0.1, Block.WINDOWED_ATTENTION, 0.1, Block.DECODER, 0.06), 1.0 / 300);
+
+    /**
+     * The convolutional blocks (residual, inception, dense, squeeze-and-excitation, inverted
+     * residual, chains) with a light operator in 300 the Edge TPU cannot run: graphs a Coral
+     * pipeline suits, where the few fallbacks and the long skips land decides the split.
+     */
+    public static final BlockMix CNN = new BlockMix("cnn", weights(Block.CHAIN, 0.1, Block.RESIDUAL, 0.2,
+            Block.INCEPTION, 0.15, Block.DENSE, 0.15, Block.SQUEEZE_EXCITE, 0.2, Block.INVERTED_RESIDUAL, 0.2), 1.0 / 300);
 
     /** Dense blocks and inception cells: many long skip links, every tensor passed through several stages. */
     public static final BlockMix DENSE_SKIPS = new BlockMix("dense", weights(Block.DENSE, 0.6, Block.INCEPTION, 0.2,
-            Block.SQUEEZE_EXCITE, 0.2), 0.02);
+            Block.SQUEEZE_EXCITE, 0.2), 1.0 / 300);
 
     /** Transformer stacks: global and windowed attention, and decoders that read one encoder memory. */
     public static final BlockMix TRANSFORMER = new BlockMix("transformer", weights(Block.GLOBAL_ATTENTION, 0.3,
             Block.WINDOWED_ATTENTION, 0.3, Block.DECODER, 0.4), 0);
 
-    private static final BlockMix[] NAMED = {STANDARD, RICH, DENSE_SKIPS, TRANSFORMER};
+    private static final BlockMix[] NAMED = {STANDARD, RICH, CNN, DENSE_SKIPS, TRANSFORMER};
 
     public BlockMix {
         weights = new EnumMap<>(weights);
@@ -75,7 +83,7 @@ public record BlockMix(String name, Map<Block, Double> weights, double fallbackR
         weights = java.util.Collections.unmodifiableMap(weights);
     }
 
-    /** standard, rich, dense or transformer; anything else is an error naming them. */
+    /** standard, rich, cnn, dense or transformer; anything else is an error naming them. */
     public static BlockMix named(String name) {
         for (BlockMix m : NAMED) {
             if (m.name.equals(name.toLowerCase(Locale.ROOT))) {

@@ -115,6 +115,52 @@ class CoralModelTest {
         orderSplitMatchesEverySplit(new EdgeTpuCostModel("coral", 1, false, true, 0.2), 8);
     }
 
+    @Test
+    void theBoundHoldsUnderTheWholeCoralModel() {
+        // fallback and the shared link together: the order search is a heuristic there, the bound is not
+        java.util.Random random = new java.util.Random(9);
+        for (int trial = 0; trial < 200; trial++) {
+            int n = 3 + random.nextInt(6);
+            double[] compute = new double[n];
+            double[] host = new double[n];
+            double[] params = new double[n];
+            double[] output = new double[n];
+            boolean[] onTpu = new boolean[n];
+            List<String> names = new java.util.ArrayList<>();
+            List<int[]> edges = new java.util.ArrayList<>();
+            for (int v = 0; v < n; v++) {
+                compute[v] = random.nextDouble() * 5;
+                host[v] = random.nextDouble() * 10;
+                params[v] = random.nextDouble() * 300;
+                output[v] = random.nextDouble() * 40;
+                onTpu[v] = random.nextDouble() < 0.7;
+                names.add("n" + v);
+                if (v > 0) {
+                    edges.add(new int[] {random.nextInt(v), v});
+                }
+            }
+            EdgeTpuGraph g = new EdgeTpuGraph("b" + trial, names, compute, params, output, edges, onTpu, host);
+            EdgeTpuPipeline p = new EdgeTpuPipeline(3, 200, 100, 10, new EdgeTpuCostModel("coral", 1, true, true, 0.1));
+            double best = Double.POSITIVE_INFINITY;
+            int[] stage = new int[n];
+            for (int code = 0; code < Math.pow(3, n); code++) { // every assignment; the monotone ones count
+                int c = code;
+                for (int v = 0; v < n; v++) {
+                    stage[v] = c % 3;
+                    c /= 3;
+                }
+                boolean monotone = true;
+                for (int[] e : edges) {
+                    monotone &= stage[e[0]] <= stage[e[1]];
+                }
+                if (monotone) {
+                    best = Math.min(best, EdgeTpuEvaluator.evaluate(g, p, stage).bottleneck());
+                }
+            }
+            assertTrue(org.pipeplan.edgetpu.evaluate.EdgeTpuBounds.lowerBound(g, p) <= best * (1 + 1e-9), "trial " + trial);
+        }
+    }
+
     private static void orderSplitMatchesEverySplit(EdgeTpuCostModel model, long seed) {
         java.util.Random random = new java.util.Random(seed);
         for (int trial = 0; trial < 300; trial++) {
@@ -151,6 +197,8 @@ class CoralModelTest {
                     best = Math.min(best, EdgeTpuEvaluator.evaluate(g, p, stage).bottleneck());
                 }
             }
+            // the closed-form bound holds for every split
+            assertTrue(org.pipeplan.edgetpu.evaluate.EdgeTpuBounds.lowerBound(g, p) <= best * (1 + 1e-9), "trial " + trial);
             int[] split = org.pipeplan.edgetpu.split.OrderDp.split(g, p);
             // the host-link search stops within 1e-7 of the optimum
             assertEquals(best, EdgeTpuEvaluator.evaluate(g, p, split).bottleneck(), 1e-6 * Math.max(1, best), "trial " + trial);

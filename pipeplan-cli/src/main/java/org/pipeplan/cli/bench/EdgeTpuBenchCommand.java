@@ -66,7 +66,7 @@ public final class EdgeTpuBenchCommand implements Callable<Integer> {
             description = "Block mixes of the generated graphs: standard (chains, residual, inception-like, attention-like "
                     + "blocks, all on the Edge TPU), rich (every block kind: dense blocks, squeeze-and-excitation, inverted "
                     + "residuals, inception cells, global and windowed attention, decoder stacks, with operators that fall "
-                    + "back to the CPU), dense (dense skip links), transformer (default: ${DEFAULT-VALUE}).")
+                    + "back to the CPU), cnn (the convolutional blocks, a few operators falling back), dense (dense skip links), transformer (default: ${DEFAULT-VALUE}).")
     List<String> families;
 
     @Option(names = "--tile", paramLabel = "K", defaultValue = "1",

@@ -3,6 +3,7 @@ package org.pipeplan.edgetpu.ip;
 import com.google.ortools.sat.CpSolverStatus;
 import org.pipeplan.edgetpu.EdgeTpuGraph;
 import org.pipeplan.edgetpu.EdgeTpuPipeline;
+import org.pipeplan.edgetpu.evaluate.EdgeTpuBounds;
 import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
 import org.pipeplan.edgetpu.evaluate.StageTimes;
 import org.pipeplan.edgetpu.split.OrderDp;
@@ -66,8 +67,9 @@ public final class EdgeTpuIpSolver {
             }
         }
         StageTimes times = EdgeTpuEvaluator.evaluate(g, p, stages);
-        boolean optimal = r.status() == CpSolverStatus.OPTIMAL;
-        double bound = Math.min(times.bottleneck(), scale.time(r.bound()));
+        // CP-SAT's bound, or the closed-form one where the search has not reached it
+        double bound = Math.min(times.bottleneck(), Math.max(scale.time(r.bound()), EdgeTpuBounds.lowerBound(g, p)));
+        boolean optimal = r.status() == CpSolverStatus.OPTIMAL || bound >= times.bottleneck() * (1 - 1e-9);
         return new Result(stages, times, optimal ? times.bottleneck() : bound, optimal, (System.nanoTime() - start) / 1e9);
     }
 }

@@ -10,6 +10,7 @@ import com.google.ortools.sat.LinearExprBuilder;
 import com.google.ortools.sat.Literal;
 import org.pipeplan.edgetpu.EdgeTpuGraph;
 import org.pipeplan.edgetpu.EdgeTpuPipeline;
+import org.pipeplan.edgetpu.evaluate.EdgeTpuBounds;
 import org.pipeplan.ortools.ModelScale;
 
 /**
@@ -130,7 +131,9 @@ final class EdgeTpuSplitModel {
     /** L, the bottleneck to minimise, at most the upper bound (rounded up). */
     private void createLoadVariable(double upperBound) {
         long high = scale.up(upperBound) + 1;
-        load = model.newIntVar(0, high, "L");
+        // the closed-form bound starts the search where the relaxation of a large graph would take long to get
+        long low = Math.min(high, Math.max(0, scale.down(EdgeTpuBounds.lowerBound(g, p))));
+        load = model.newIntVar(low, high, "L");
     }
 
     /** y is non-decreasing in k: a node on stage k or earlier is on k+1 or earlier. */

@@ -44,6 +44,7 @@ class EdgeTpuIpSolverTest {
             assertTrue(r.optimal(), "seed " + seed);
             assertEquals(optimum, r.times().bottleneck(), 1e-6 * optimum, "seed " + seed);
             assertTrue(r.lowerBound() <= optimum * (1 + 1e-9));
+            assertTrue(org.pipeplan.edgetpu.evaluate.EdgeTpuBounds.lowerBound(g, p) <= optimum * (1 + 1e-9), "seed " + seed);
         }
     }
 
@@ -87,6 +88,7 @@ class EdgeTpuIpSolverTest {
             assertTrue(r.optimal(), "seed " + seed);
             assertEquals(optimum, r.times().bottleneck(), 1e-6 * optimum, "seed " + seed);
             assertTrue(r.lowerBound() <= optimum * (1 + 1e-9), "seed " + seed);
+            assertTrue(org.pipeplan.edgetpu.evaluate.EdgeTpuBounds.lowerBound(g, p) <= optimum * (1 + 1e-9), "seed " + seed);
         }
     }
 
