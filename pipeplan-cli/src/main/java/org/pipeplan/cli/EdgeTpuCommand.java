@@ -51,12 +51,16 @@ final class EdgeTpuCommand implements Callable<Integer> {
     @Mixin
     SolverSettings settings;
 
+    /** The vendor's baseline, and the best split with its proof. */
+    static final List<String> DEFAULT_SCHEDULERS = List.of("compiler", "best");
+
     @Option(names = "--stages", paramLabel = "N", defaultValue = "4",
             description = "Edge TPUs in the chain when --devices is not given (default: ${DEFAULT-VALUE}).")
     int stages;
 
     @Option(names = "--solver", split = ",", paramLabel = "NAME", completionCandidates = SchedulerNames.class,
-            description = "Schedulers to run: ${COMPLETION-CANDIDATES} (default: all).")
+            description = "Schedulers to run: ${COMPLETION-CANDIDATES} (default: compiler,best: the vendor's segmentation "
+                    + "beside the best of the others with its proof; all for every one side by side).")
     List<String> solvers;
 
     @Option(names = "--checkpoint", paramLabel = "MODEL.params",
@@ -94,7 +98,8 @@ final class EdgeTpuCommand implements Callable<Integer> {
             throw new InputException("command line", "--stages must be >= 1");
         }
         problemOptions.defaultDevices("edge-tpu:" + stages);
-        List<String> chosen = solvers == null ? EdgeTpuSchedulers.names() : solvers;
+        List<String> chosen = solvers == null ? DEFAULT_SCHEDULERS
+                : solvers.equals(List.of("all")) ? EdgeTpuSchedulers.names() : solvers;
         for (String s : chosen) {
             if (!EdgeTpuSchedulers.contains(s)) {
                 throw new InputException("command line", "unknown Edge TPU scheduler '" + s + "' ("
@@ -225,9 +230,8 @@ final class EdgeTpuCommand implements Callable<Integer> {
 
     /** What the table says of a plan: optimal, its gap to a proven bound, or the scheduler's note. */
     static String status(EdgeTpuPlan plan) {
-        if (plan.status() == PlanStatus.OPTIMAL) {
-            return "optimal";
-        }
-        return Double.isNaN(plan.lowerBound()) ? plan.note() : "gap " + TextTable.percent(plan.gap());
+        String proof = plan.status() == PlanStatus.OPTIMAL ? "optimal"
+                : Double.isNaN(plan.lowerBound()) ? "" : "gap " + TextTable.percent(plan.gap());
+        return plan.note().isEmpty() ? proof : proof.isEmpty() ? plan.note() : proof + " (" + plan.note() + ")";
     }
 }

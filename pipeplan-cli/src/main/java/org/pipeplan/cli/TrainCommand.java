@@ -63,8 +63,32 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "SEED", description = "Seed of graphs, weights and samples (default: 6).")
     Long seed;
 
+    @Option(names = "--family", paramLabel = "MIX",
+            description = "Block mix of the training graphs: rich, cnn, dense, transformer or standard, as edgetpu-bench's --family (default: rich).")
+    String family;
+
+    @Option(names = "--cost-model", paramLabel = "MODEL",
+            description = "coral or classic: the cost model the teachers are solved under (default: coral).")
+    String costModel;
+
     @Option(names = {"-q", "--quiet"}, description = "No progress output.")
     boolean quiet;
+
+    private org.pipeplan.generate.BlockMix mix() {
+        try {
+            return family == null ? STANDARD.mix() : org.pipeplan.generate.BlockMix.named(family);
+        } catch (IllegalArgumentException e) {
+            throw new org.pipeplan.cli.options.UsageError("--family: " + e.getMessage());
+        }
+    }
+
+    private org.pipeplan.edgetpu.EdgeTpuCostModel model() {
+        try {
+            return costModel == null ? STANDARD.model() : org.pipeplan.edgetpu.EdgeTpuCostModel.parse(costModel);
+        } catch (IllegalArgumentException e) {
+            throw new org.pipeplan.cli.options.UsageError("--cost-model: " + e.getMessage());
+        }
+    }
 
     @Override
     public Integer call() {
@@ -77,7 +101,7 @@ final class TrainCommand implements Callable<Integer> {
                 reinforceEpochs != null ? reinforceEpochs : STANDARD.reinforceEpochs(),
                 samples != null ? samples : STANDARD.samples(), learningRate != null ? learningRate : STANDARD.learningRate(),
                 exactSeconds != null ? exactSeconds : STANDARD.exactSeconds(), width != null ? width : STANDARD.hidden(),
-                seed != null ? seed : STANDARD.seed());
+                seed != null ? seed : STANDARD.seed(), mix(), model());
         SchedulerTrainer.Report r = SchedulerTrainer.train(s, out, TerminalProgress.forTerminal(quiet));
         List<Double> ratios = r.greedyRatioPerEpoch();
         w.printf("trained on %d synthetic graphs (%d proven optimal by CP-SAT) in %s s%n", r.examples(), r.provenOptimal(),

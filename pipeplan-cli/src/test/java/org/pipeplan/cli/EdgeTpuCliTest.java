@@ -25,11 +25,16 @@ class EdgeTpuCliTest {
     void edgetpuComparesTheSchedulersAndSavesTheBestSplit() throws Exception {
         Path model = TinyModels.write(dir, "tiny.onnx", TinyModels.Weights.INLINE);
         Path plan = dir.resolve("split.json");
-        Cli.Run r = Cli.run("edgetpu", model.toString(), "--stages", "2", "-q", "-o", plan.toString());
+        Cli.Run r = Cli.run("edgetpu", model.toString(), "--stages", "2", "-q", "--solver", "all", "-o", plan.toString());
         assertEquals(0, r.code(), r.err());
-        for (String s : new String[] {"compiler", "order", "exact", "learned"}) {
+        for (String s : new String[] {"compiler", "order", "exact", "learned", "best"}) {
             assertTrue(r.out().lines().anyMatch(l -> l.startsWith(s + " ")), s + ": " + r.out());
         }
+        // by default the vendor's segmentation beside the best split, with its proof
+        Cli.Run d = Cli.run("edgetpu", model.toString(), "--stages", "2", "-q");
+        assertEquals(0, d.code(), d.err());
+        assertTrue(d.out().lines().anyMatch(l -> l.startsWith("best ") && l.contains("optimal")), d.out());
+        assertTrue(d.out().lines().noneMatch(l -> l.startsWith("exact ")), d.out());
         assertTrue(r.out().contains("2 x edge-tpu (8.00 MiB cache each)"), r.out());
         JsonNode json = new ObjectMapper().readTree(plan.toFile());
         assertEquals("pipeplan-edgetpu-plan", json.get("format").asText());

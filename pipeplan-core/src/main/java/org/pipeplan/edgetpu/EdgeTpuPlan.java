@@ -31,6 +31,17 @@ public record EdgeTpuPlan(int[] stages, String scheduler, PlanStatus status, dou
         return new EdgeTpuPlan(stages, scheduler, PlanStatus.FEASIBLE, value, Double.NaN, "", seconds);
     }
 
+    /**
+     * A split with a proven lower bound (such as {@link org.pipeplan.edgetpu.evaluate.EdgeTpuBounds}'s):
+     * optimal when its value reaches the bound.
+     */
+    public static EdgeTpuPlan bounded(int[] stages, String scheduler, double value, double lowerBound, String note,
+                                      double seconds) {
+        double bound = Math.min(value, lowerBound);
+        PlanStatus status = bound >= value * (1 - 1e-9) ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE;
+        return new EdgeTpuPlan(stages, scheduler, status, value, bound, note, seconds);
+    }
+
     @Override
     public int[] stages() {
         return stages.clone();

@@ -4,9 +4,13 @@ import org.pipeplan.edgetpu.EdgeTpuOptions;
 import org.pipeplan.edgetpu.EdgeTpuPlan;
 import org.pipeplan.edgetpu.EdgeTpuProblem;
 import org.pipeplan.edgetpu.EdgeTpuScheduler;
+import org.pipeplan.edgetpu.evaluate.EdgeTpuBounds;
 import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
 
-/** The best split of the graph's topological order into consecutive segments ({@link OrderDp}). */
+/**
+ * The best split of the graph's topological order into consecutive segments ({@link OrderDp}),
+ * with the closed-form bound of {@link EdgeTpuBounds}.
+ */
 public final class OrderScheduler implements EdgeTpuScheduler {
 
     @Override
@@ -24,6 +28,7 @@ public final class OrderScheduler implements EdgeTpuScheduler {
         long start = System.nanoTime();
         int[] stages = OrderDp.split(problem.graph(), problem.pipeline());
         double value = EdgeTpuEvaluator.evaluate(problem.graph(), problem.pipeline(), stages).bottleneck();
-        return EdgeTpuPlan.heuristic(stages, name(), value, (System.nanoTime() - start) / 1e9);
+        double bound = EdgeTpuBounds.lowerBound(problem.graph(), problem.pipeline());
+        return EdgeTpuPlan.bounded(stages, name(), value, bound, "", (System.nanoTime() - start) / 1e9);
     }
 }

@@ -6,12 +6,13 @@ import org.pipeplan.edgetpu.EdgeTpuPipeline;
 /**
  * What the scheduler's network sees of a graph and its pipeline: per node a vector of features
  * that do not depend on the graph's size or units (times relative to the mean node, bytes relative
- * to the cache and to an even share per stage, positions as fractions), and the normalised
+ * to the cache and to an even share per stage, positions as fractions, whether it falls back to the
+ * host and its host time), and the normalised
  * adjacency of predecessors and successors for message passing.
  */
 final class GraphFeatures {
 
-    static final int NODE_FEATURES = 13;
+    static final int NODE_FEATURES = 15;
 
     final int n;
     final float[][] nodes;
@@ -62,6 +63,10 @@ final class GraphFeatures {
             f[10] = (float) paramPressure;
             f[11] = 1f / stages;
             f[12] = (float) streamingShare;
+            // what falls back to the host (under a model with fallback), and how slow it is there
+            boolean hostOnly = p.model().cpuFallback() && !g.onTpu(v);
+            f[13] = hostOnly ? 1f : 0f;
+            f[14] = p.model().cpuFallback() ? (float) Math.log1p(g.hostCompute(v) / meanCompute) : 0f;
         }
     }
 

@@ -4,12 +4,12 @@ import org.pipeplan.edgetpu.EdgeTpuOptions;
 import org.pipeplan.edgetpu.EdgeTpuPlan;
 import org.pipeplan.edgetpu.EdgeTpuProblem;
 import org.pipeplan.edgetpu.EdgeTpuScheduler;
-import org.pipeplan.planner.PlanStatus;
+import org.pipeplan.edgetpu.evaluate.EdgeTpuBounds;
 
 /**
  * The learned scheduler (after RESPECT) as an Edge TPU scheduler: loads the policy of the options'
  * checkpoint, or the bundled one, for each split ({@link LearnedPolicy}). The note says which
- * candidate order won.
+ * candidate order won; the bound is {@link EdgeTpuBounds}'s.
  */
 public final class LearnedScheduler implements EdgeTpuScheduler {
 
@@ -28,8 +28,9 @@ public final class LearnedScheduler implements EdgeTpuScheduler {
         try (LearnedPolicy policy = options.checkpoint() == null ? LearnedPolicy.bundled()
                 : LearnedPolicy.load(options.checkpoint())) {
             LearnedPolicy.Result r = policy.split(problem.graph(), problem.pipeline());
-            return new EdgeTpuPlan(r.stages(), name(), PlanStatus.FEASIBLE, r.times().bottleneck(), Double.NaN, r.source(),
-                    r.seconds());
+            // the closed-form bound costs microseconds and often proves a streaming-bound split optimal
+            return EdgeTpuPlan.bounded(r.stages(), name(), r.times().bottleneck(),
+                    EdgeTpuBounds.lowerBound(problem.graph(), problem.pipeline()), r.source(), r.seconds());
         }
     }
 }

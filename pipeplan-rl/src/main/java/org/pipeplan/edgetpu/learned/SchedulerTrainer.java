@@ -18,11 +18,13 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
 import org.pipeplan.edgetpu.EdgeTpuGraph;
+import org.pipeplan.edgetpu.EdgeTpuCostModel;
 import org.pipeplan.edgetpu.EdgeTpuPipeline;
 import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
 import org.pipeplan.edgetpu.ip.EdgeTpuIpSolver;
 import org.pipeplan.edgetpu.split.CompilerSegmentation;
 import org.pipeplan.edgetpu.split.OrderDp;
+import org.pipeplan.generate.BlockMix;
 import org.pipeplan.generate.SyntheticDagGenerator;
 import org.pipeplan.nn.AdamStep;
 import org.pipeplan.nn.Torch;
@@ -52,10 +54,12 @@ public final class SchedulerTrainer {
      * @param exactSeconds    time limit of each exact solve
      * @param hidden          width of the node vectors
      * @param seed            seed of graphs, weights and samples
+     * @param mix             the blocks the training graphs are made of
+     * @param model           the cost model the teachers solve and the pipelines use
      */
     public record Settings(int graphs, int minNodes, int maxNodes, int[] stages, int imitationEpochs,
                            int reinforceEpochs, int samples, double learningRate, double exactSeconds, int hidden,
-                           long seed) {
+                           long seed, BlockMix mix, EdgeTpuCostModel model) {
 
         public Settings {
             if (graphs < 1 || minNodes < 2 || maxNodes < minNodes || stages.length == 0 || imitationEpochs < 0
@@ -69,11 +73,14 @@ public final class SchedulerTrainer {
                 }
             }
             stages = stages.clone();
+            java.util.Objects.requireNonNull(mix, "mix");
+            java.util.Objects.requireNonNull(model, "model");
         }
 
         /** The settings the bundled checkpoint was trained with. */
         public static Settings standard() {
-            return new Settings(160, 16, 64, new int[] {4, 5, 6}, 40, 10, 8, 3e-3, 10, SchedulerNetwork.HIDDEN, 6);
+            return new Settings(160, 16, 64, new int[] {4, 5, 6}, 40, 10, 8, 3e-3, 10, SchedulerNetwork.HIDDEN, 6,
+                    BlockMix.RICH, EdgeTpuCostModel.CORAL);
         }
     }
 
@@ -152,8 +159,8 @@ public final class SchedulerTrainer {
         int proven = 0;
         for (int i = 0; i < s.graphs(); i++) {
             int nodes = s.minNodes() + sizes.nextInt(s.maxNodes() - s.minNodes() + 1);
-            EdgeTpuGraph g = EdgeTpuGraph.of(generator.generate(s.seed() * 100_003 + i, nodes));
-            EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(s.stages()[i % s.stages().length]);
+            EdgeTpuGraph g = EdgeTpuGraph.of(generator.generate(s.seed() * 100_003 + i, nodes, s.mix()), s.model());
+            EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(s.stages()[i % s.stages().length]).withModel(s.model());
             int[] compiler = CompilerSegmentation.split(g, p);
             EdgeTpuIpSolver.Result r = EdgeTpuIpSolver.solve(g, p, exact, compiler);
             proven += r.optimal() ? 1 : 0;

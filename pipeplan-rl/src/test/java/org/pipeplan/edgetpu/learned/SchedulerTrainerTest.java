@@ -20,7 +20,8 @@ class SchedulerTrainerTest {
     Path dir;
 
     private static final SchedulerTrainer.Settings SMALL =
-            new SchedulerTrainer.Settings(12, 10, 20, new int[] {3, 4}, 12, 2, 4, 5e-3, 5, 16, 3);
+            new SchedulerTrainer.Settings(12, 10, 20, new int[] {3, 4}, 12, 2, 4, 5e-3, 5, 16, 3,
+                    org.pipeplan.generate.BlockMix.RICH, org.pipeplan.edgetpu.EdgeTpuCostModel.CORAL);
 
     @Test
     void imitationLearnsTheExactOrdersAndTheCheckpointRoundTrips() throws Exception {
@@ -36,8 +37,9 @@ class SchedulerTrainerTest {
         assertTrue(last < 1.10, "greedy decoding within 10% of exact on the training graphs: " + last);
         assertTrue(Files.size(checkpoint) < 200_000, "small checkpoint: " + Files.size(checkpoint) + " bytes");
 
-        EdgeTpuGraph g = EdgeTpuGraph.of(SyntheticDagGenerator.standard().generate(999, 40));
-        EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(4);
+        EdgeTpuGraph g = EdgeTpuGraph.of(SyntheticDagGenerator.standard().generate(999, 40, org.pipeplan.generate.BlockMix.RICH),
+                org.pipeplan.edgetpu.EdgeTpuCostModel.CORAL);
+        EdgeTpuPipeline p = EdgeTpuPipeline.edgeTpus(4).withModel(org.pipeplan.edgetpu.EdgeTpuCostModel.CORAL);
         try (LearnedPolicy a = LearnedPolicy.load(checkpoint); LearnedPolicy b = LearnedPolicy.load(checkpoint)) {
             LearnedPolicy.Result ra = a.split(g, p);
             LearnedPolicy.Result rb = b.split(g, p);
