@@ -166,6 +166,9 @@ public final class OrderDp {
      */
     static final int HOST_LINK_SEARCH_MAX_NODES = 20_000;
 
+    /** The host-link search stops once its bracket is this narrow, relative to the best time found. */
+    public static final double LINK_TOLERANCE = 1e-4;
+
     /**
      * The shared host link: when it, not the slowest stage, decides the split found, search the
      * time T between the stages' optimum (a lower bound) and that split's time for the least T
@@ -185,9 +188,9 @@ public final class OrderDp {
         int[] bestSplit = split;
         double lo = stagesOptimum;
         double hi = best;
-        for (int iteration = 0; iteration < 40 && hi - lo > 1e-7 * hi; iteration++) {
-            // the first probe is at the best time found: any better split has its stages within
-            // it, so sends at least that probe's fewest bytes to the devices, a lower bound
+        // within 0.01% of the order's optimum: each further halving costs a full dynamic program
+        for (int iteration = 0; iteration < 40 && hi - lo > LINK_TOLERANCE * hi; iteration++) {
+            // the first probe is at the best time found
             double t = iteration == 0 ? hi : (lo + hi) / 2;
             LinkSplit candidate = leastToDevice(p, order, n, t, cross, computePrefix, paramPrefix, fb);
             double value = candidate == null ? Double.POSITIVE_INFINITY
@@ -196,18 +199,15 @@ public final class OrderDp {
                 best = value;
                 bestSplit = candidate.stages();
             }
-            if (iteration == 0) {
-                lo = Math.max(lo, candidate == null ? hi : candidate.toDevice());
-            }
-            // a split with its stages within t and its link bytes over t bounds the optimum from
-            // above all the same (by its own time), which narrows the search from both sides
-            hi = Math.min(hi, best);
-            if (iteration > 0) {
-                if (value <= t * (1 + 1e-12)) {
-                    hi = Math.min(t, best);
-                } else {
-                    lo = t;
-                }
+            // a split better than t has its stages within t, so sends at least the probe's fewest
+            // bytes to the devices: the optimum is at least that (above t: nothing beats t)
+            double least = candidate == null ? Double.POSITIVE_INFINITY : candidate.toDevice();
+            lo = Math.max(lo, Math.min(least, t));
+            hi = Math.min(hi, best); // the candidate's own time bounds the optimum from above
+            if (value <= t * (1 + 1e-12)) {
+                hi = Math.min(hi, t);
+            } else if (iteration > 0) {
+                lo = Math.max(lo, t); // a heuristic step when copies to the host make that direction the busier
             }
         }
         return bestSplit;

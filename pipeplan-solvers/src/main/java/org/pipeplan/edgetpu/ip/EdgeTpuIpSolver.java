@@ -15,7 +15,8 @@ import org.pipeplan.planner.RunSettings;
 
 /**
  * The exact Edge-TPU pipeline split, by CP-SAT on {@link EdgeTpuSplitModel}. Warm start: the given
- * split and the exact split of the topological order, whichever is better. Times are scaled to
+ * split and the exact split of the topological order, whichever is better; when the closed-form
+ * bound ({@link EdgeTpuBounds}) already proves it optimal, no search runs. Times are scaled to
  * integers rounding down, so the bound is a valid lower bound; plans are re-scored by
  * {@link EdgeTpuEvaluator}.
  */
@@ -53,6 +54,10 @@ public final class EdgeTpuIpSolver {
         if (n == 1 || nodes == 0) {
             return new Result(warm, warmTimes, warmTimes.bottleneck(), true, (System.nanoTime() - start) / 1e9);
         }
+        double closedForm = EdgeTpuBounds.lowerBound(g, p);
+        if (closedForm >= warmTimes.bottleneck() * (1 - 1e-9)) { // the warm start is already proven optimal
+            return new Result(warm, warmTimes, warmTimes.bottleneck(), true, (System.nanoTime() - start) / 1e9);
+        }
         ModelScale scale = ModelScale.forMaximum(warmTimes.bottleneck());
         EdgeTpuSplitModel model = new EdgeTpuSplitModel(g, p, scale, warmTimes.bottleneck());
         model.hint(warm);
@@ -68,7 +73,7 @@ public final class EdgeTpuIpSolver {
         }
         StageTimes times = EdgeTpuEvaluator.evaluate(g, p, stages);
         // CP-SAT's bound, or the closed-form one where the search has not reached it
-        double bound = Math.min(times.bottleneck(), Math.max(scale.time(r.bound()), EdgeTpuBounds.lowerBound(g, p)));
+        double bound = Math.min(times.bottleneck(), Math.max(scale.time(r.bound()), closedForm));
         boolean optimal = r.status() == CpSolverStatus.OPTIMAL || bound >= times.bottleneck() * (1 - 1e-9);
         return new Result(stages, times, optimal ? times.bottleneck() : bound, optimal, (System.nanoTime() - start) / 1e9);
     }
