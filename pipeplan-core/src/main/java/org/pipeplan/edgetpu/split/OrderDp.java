@@ -101,7 +101,7 @@ public final class OrderDp {
                 suffixMin[j] = Math.min(before[j], suffixMin[j + 1]);
             }
             int stagesLeft = stages - k;
-            for (int i = 0; i <= n; i++) {
+            for (int i = stagesLeft == 0 ? n : 0; i <= n; i++) { // the last stage ends at the last position
                 // with a bound: the positions i..n still to place need at least their compute and
                 // their parameters over the caches, spread evenly over the stages left; a prefix
                 // that cannot finish below the bound is not worth a best value
@@ -230,14 +230,15 @@ public final class OrderDp {
         }
         best[0][0] = 0;
         for (int k = 1; k <= stages; k++) {
-            for (int i = 0; i <= n; i++) {
-                for (int j = i; j >= 0; j--) {
+            // the last stage ends at the last position, and the first starts at the first
+            for (int i = k == stages ? n : 0; i <= n; i++) {
+                for (int j = k == 1 ? 0 : i; j >= 0; j--) {
                     double least = leastOwn(j, i, computePrefix, paramPrefix, cache, stream, fb);
                     if (least > t) {
                         break; // an earlier start only makes the stage slower
                     }
-                    if (best[k - 1][j] == Double.POSITIVE_INFINITY || (k == 1 && j > 0)) {
-                        continue;
+                    if (best[k - 1][j] + cross[j] >= best[k][i]) {
+                        continue; // it sends at least the tensors it receives: no better than the best start so far
                     }
                     double own = ownTime(j, i, computePrefix, paramPrefix, cache, stream, fb);
                     if (own + cross[j] + cross[i] > t) {
