@@ -32,13 +32,19 @@ public record EdgeTpuPlan(int[] stages, String scheduler, PlanStatus status, dou
     }
 
     /**
+     * A bound this close to the value, relatively, proves the split optimal: one part in a million,
+     * far below anything the cost model can tell apart (a few bytes of a tensor crossing a cut).
+     */
+    public static final double OPTIMAL_GAP = 1e-6;
+
+    /**
      * A split with a proven lower bound (such as {@link org.pipeplan.edgetpu.evaluate.EdgeTpuBounds}'s):
-     * optimal when its value reaches the bound.
+     * optimal when its value is within {@link #OPTIMAL_GAP} of the bound.
      */
     public static EdgeTpuPlan bounded(int[] stages, String scheduler, double value, double lowerBound, String note,
                                       double seconds) {
         double bound = Math.min(value, lowerBound);
-        PlanStatus status = bound >= value * (1 - 1e-9) ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE;
+        PlanStatus status = bound >= value * (1 - OPTIMAL_GAP) ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE;
         return new EdgeTpuPlan(stages, scheduler, status, value, bound, note, seconds);
     }
 

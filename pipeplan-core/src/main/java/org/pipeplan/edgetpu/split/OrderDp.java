@@ -126,14 +126,10 @@ public final class OrderDp {
                 cut[k][i] = start;
                 // earlier cuts only add compute and parameters to the segment: once those alone
                 // reach the best value (or the bound), no earlier cut can do better
-                for (int j = start - 1; j >= 0; j--) {
-                    // with fallback a segment's own time is not monotone in its start; its least
-                    // time (every node where it runs fastest) is, and bounds it from below
-                    double least = leastOwn(j, i, computePrefix, paramPrefix, cache, stream, fb);
-                    if (least >= Math.min(now[i], bound)) {
-                        break;
-                    }
-                    double own = fb == null ? least : fb.own(j, i, computePrefix, paramPrefix);
+                // earlier starts, skipping those whose own time alone reaches the best value (or the bound)
+                for (int j = earlierStart(start - 1, i, Math.min(now[i], bound), computePrefix, paramPrefix, cache, stream, fb);
+                     j >= 0; j = earlierStart(j - 1, i, Math.min(now[i], bound), computePrefix, paramPrefix, cache, stream, fb)) {
+                    double own = ownTime(j, i, computePrefix, paramPrefix, cache, stream, fb);
                     double value = Math.max(before[j], own + cross[j] + cross[i]);
                     if (value < now[i]) {
                         now[i] = value;
@@ -155,16 +151,18 @@ public final class OrderDp {
         }
         int[] stage = stagesOf(order, cut, stages);
         if (p.model().sharedHostLink()) {
-            return withHostLink(g, p, order, stage, best[stages][n], cross, computePrefix, paramPrefix, fb);
+            return withHostLink(g, p, order, stage, best[stages][n], bound, cross, computePrefix, paramPrefix, fb);
         }
         return stage;
     }
 
     /**
-     * Largest graph the host-link search runs on: each of its steps is quadratic in the positions a
-     * stage may span (about half a second at 1,000 nodes here); larger graphs keep the stages' optimum.
+     * Largest graph the host-link search runs on: each probe is a dynamic program over every stage,
+     * end and start within a stage's reach, which where the link rather than the stages binds is
+     * most of the graph (at 5,000 nodes on 6 stages about 0.25 s a probe here, and a search takes
+     * up to 8); larger graphs keep the stages' optimum.
      */
-    static final int HOST_LINK_SEARCH_MAX_NODES = 20_000;
+    static final int HOST_LINK_SEARCH_MAX_NODES = 5_000;
 
     /** The host-link search stops once its bracket is this narrow, relative to the best time found. */
     public static final double LINK_TOLERANCE = 1e-4;
@@ -178,16 +176,17 @@ public final class OrderDp {
      * fallback copies). Every split tried is priced by the evaluator, and the best kept.
      */
     private static int[] withHostLink(EdgeTpuGraph g, EdgeTpuPipeline p, int[] order, int[] split, double stagesOptimum,
-                                      double[] cross, double[] computePrefix, double[] paramPrefix, Fallback fb) {
+                                      double bound, double[] cross, double[] computePrefix, double[] paramPrefix, Fallback fb) {
         org.pipeplan.edgetpu.evaluate.StageTimes first = org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator.evaluate(g, p, split);
         double best = first.bottleneck();
         int n = order.length;
         if (first.busTime() <= stagesOptimum || n > HOST_LINK_SEARCH_MAX_NODES) {
-            return split; // the link does not decide: the stages' optimum is the split's time
+            // the link does not decide (the stages' optimum is the split's time), or the graph is too large to search
+            return best < bound ? split : null;
         }
         int[] bestSplit = split;
         double lo = stagesOptimum;
-        double hi = best;
+        double hi = Math.min(best, bound); // only a split below the bound is of use
         // within 0.01% of the order's optimum: each further halving costs a full dynamic program
         for (int iteration = 0; iteration < 40 && hi - lo > LINK_TOLERANCE * hi; iteration++) {
             // the first probe is at the best time found
@@ -210,7 +209,7 @@ public final class OrderDp {
                 lo = Math.max(lo, t); // a heuristic step when copies to the host make that direction the busier
             }
         }
-        return bestSplit;
+        return best < bound ? bestSplit : null;
     }
 
     /** A split and the time of the bytes it sends to the devices over the host link. */
@@ -232,11 +231,10 @@ public final class OrderDp {
         for (int k = 1; k <= stages; k++) {
             // the last stage ends at the last position, and the first starts at the first
             for (int i = k == stages ? n : 0; i <= n; i++) {
-                for (int j = k == 1 ? 0 : i; j >= 0; j--) {
-                    double least = leastOwn(j, i, computePrefix, paramPrefix, cache, stream, fb);
-                    if (least > t) {
-                        break; // an earlier start only makes the stage slower
-                    }
+                // starts whose own time alone exceeds t are skipped (the first stage has one start)
+                double limit = t * (1 + 1e-12);
+                for (int j = earlierStart(k == 1 ? 0 : i, i, limit, computePrefix, paramPrefix, cache, stream, fb); j >= 0;
+                     j = k == 1 ? -1 : earlierStart(j - 1, i, limit, computePrefix, paramPrefix, cache, stream, fb)) {
                     if (best[k - 1][j] + cross[j] >= best[k][i]) {
                         continue; // it sends at least the tensors it receives: no better than the best start so far
                     }
@@ -285,6 +283,35 @@ public final class OrderDp {
     }
 
     /**
+     * The latest start at or before j of a stage ending at i whose own time may be below limit, or
+     * -1 if there is none. Without fallback a stage's own time grows as its start moves earlier,
+     * so the scan stops at the first start that reaches the limit. With fallback, between two
+     * fallback nodes the Edge TPU part grows with an earlier start (its compute and streaming, with
+     * the host part fixed), so a start that reaches the limit skips to the fallback node before it;
+     * and once the host part alone reaches the limit, every earlier start does (its host part only
+     * grows).
+     */
+    private static int earlierStart(int j, int i, double limit, double[] computePrefix, double[] paramPrefix, double cache,
+                                    double stream, Fallback fb) {
+        if (fb == null || !fb.anyHostOnly) {
+            return j >= 0 && leastOwn(j, i, computePrefix, paramPrefix, cache, stream, fb) < limit ? j : -1;
+        }
+        while (j >= 0) {
+            int f = Math.min(fb.next[j], i);
+            double host = fb.hostPrefix[i] - fb.hostPrefix[f] + (j < i ? fb.overhead : 0);
+            if (host >= limit) {
+                return -1;
+            }
+            double tpu = computePrefix[f] - computePrefix[j] + Math.max(0, paramPrefix[f] - paramPrefix[j] - cache) / stream;
+            if (tpu + host < limit) {
+                return j;
+            }
+            j = fb.previousHostOnly[j];
+        }
+        return -1;
+    }
+
+    /**
      * A lower bound of the own time of a stage running positions j..i-1 that never decreases as j
      * decreases (so a scan towards earlier starts can stop at it): its exact time without fallback;
      * with fallback operators in the order, the nodes from the first one the Edge TPU cannot run at
@@ -323,10 +350,20 @@ public final class OrderDp {
         final double overhead;
         final EdgeTpuPipeline pipeline;
         final boolean anyHostOnly;
+        /** For every position, the last position before it the Edge TPU cannot run, or -1. */
+        final int[] previousHostOnly;
 
         private Fallback(int[] next, double[] copy, double[] hostPrefix, double[] least, double overhead,
                          EdgeTpuPipeline pipeline) {
             this.anyHostOnly = next[0] < next.length - 1;
+            this.previousHostOnly = new int[next.length];
+            int last = -1;
+            for (int i = 0; i < next.length; i++) {
+                previousHostOnly[i] = last;
+                if (i < next.length - 1 && next[i] == i) {
+                    last = i;
+                }
+            }
             this.next = next;
             this.copy = copy;
             this.hostPrefix = hostPrefix;

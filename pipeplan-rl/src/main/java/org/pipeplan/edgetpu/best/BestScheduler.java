@@ -47,7 +47,7 @@ public final class BestScheduler implements EdgeTpuScheduler {
         double value = Math.min(orderTime, learned.times().bottleneck());
         String from = learnedWins ? "learned" : "order";
         double bound = EdgeTpuBounds.lowerBound(g, p);
-        if (bound >= value * (1 - 1e-9)) {
+        if (bound >= value * (1 - EdgeTpuPlan.OPTIMAL_GAP)) {
             return EdgeTpuPlan.bounded(best, name(), value, bound, from + ", at the closed-form bound", seconds(start));
         }
         EdgeTpuIpSolver.Result exact = EdgeTpuIpSolver.solve(g, p, options.run(), best);

@@ -127,8 +127,9 @@ public final class LearnedPolicy implements AutoCloseable {
             }
         }
         if (blind != p && bestOrder != null && !isIdentity(bestOrder)) { // the graph's own order was searched first
-            int[] stages = OrderDp.split(g, p, bestOrder);
-            double time = EdgeTpuEvaluator.evaluate(g, p, stages).bottleneck();
+            // searched only for a split below the best so far: one probe settles most orders
+            int[] stages = OrderDp.split(g, p, bestOrder, bestTime - 1e-12);
+            double time = stages == null ? Double.POSITIVE_INFINITY : EdgeTpuEvaluator.evaluate(g, p, stages).bottleneck();
             if (time < bestTime - 1e-12) {
                 best = stages;
                 bestTime = time;

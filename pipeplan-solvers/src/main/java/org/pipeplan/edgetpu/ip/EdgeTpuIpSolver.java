@@ -3,6 +3,7 @@ package org.pipeplan.edgetpu.ip;
 import com.google.ortools.sat.CpSolverStatus;
 import org.pipeplan.edgetpu.EdgeTpuGraph;
 import org.pipeplan.edgetpu.EdgeTpuPipeline;
+import org.pipeplan.edgetpu.EdgeTpuPlan;
 import org.pipeplan.edgetpu.evaluate.EdgeTpuBounds;
 import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
 import org.pipeplan.edgetpu.evaluate.StageTimes;
@@ -55,7 +56,7 @@ public final class EdgeTpuIpSolver {
             return new Result(warm, warmTimes, warmTimes.bottleneck(), true, (System.nanoTime() - start) / 1e9);
         }
         double closedForm = EdgeTpuBounds.lowerBound(g, p);
-        if (closedForm >= warmTimes.bottleneck() * (1 - 1e-9)) { // the warm start is already proven optimal
+        if (closedForm >= warmTimes.bottleneck() * (1 - EdgeTpuPlan.OPTIMAL_GAP)) { // the warm start is already proven optimal
             return new Result(warm, warmTimes, warmTimes.bottleneck(), true, (System.nanoTime() - start) / 1e9);
         }
         ModelScale scale = ModelScale.forMaximum(warmTimes.bottleneck());
@@ -74,7 +75,7 @@ public final class EdgeTpuIpSolver {
         StageTimes times = EdgeTpuEvaluator.evaluate(g, p, stages);
         // CP-SAT's bound, or the closed-form one where the search has not reached it
         double bound = Math.min(times.bottleneck(), Math.max(scale.time(r.bound()), closedForm));
-        boolean optimal = r.status() == CpSolverStatus.OPTIMAL || bound >= times.bottleneck() * (1 - 1e-9);
+        boolean optimal = r.status() == CpSolverStatus.OPTIMAL || bound >= times.bottleneck() * (1 - EdgeTpuPlan.OPTIMAL_GAP);
         return new Result(stages, times, optimal ? times.bottleneck() : bound, optimal, (System.nanoTime() - start) / 1e9);
     }
 }
