@@ -76,7 +76,7 @@ class BlockMixTest {
 
     @Test
     void coralGraphsOfGeneratedDagsHoldInt8Bytes() {
-        SyntheticDag d = GENERATOR.generate(5, 400, BlockMix.DENSE_SKIPS);
+        SyntheticDag d = GENERATOR.generate(5, 3000, BlockMix.DENSE_SKIPS);
         EdgeTpuGraph classic = EdgeTpuGraph.of(d);
         EdgeTpuGraph coral = EdgeTpuGraph.of(d, EdgeTpuCostModel.CORAL);
         assertEquals(classic.totalParamBytes() / 4, coral.totalParamBytes(), 1e-6 * classic.totalParamBytes());
@@ -87,7 +87,7 @@ class BlockMixTest {
     @Test
     void mixesAreNamedAndChecked() {
         assertEquals(BlockMix.RICH, BlockMix.named("Rich"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BlockMix.named("cnn"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BlockMix.named("vgg"));
         assertTrue(e.getMessage().contains("standard, rich, cnn, dense, transformer"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new BlockMix("x", java.util.Map.of(BlockMix.Block.CHAIN, 0.0), 0));
         assertThrows(IllegalArgumentException.class, () -> new BlockMix("x", java.util.Map.of(BlockMix.Block.CHAIN, 1.0), 2));

@@ -14,16 +14,26 @@ public final class CompilerSegmentation {
     }
 
     public static int[] split(EdgeTpuGraph g, EdgeTpuPipeline p) {
+        int[] identity = new int[g.size()];
+        for (int v = 0; v < identity.length; v++) {
+            identity[v] = v;
+        }
+        return split(g, p, identity);
+    }
+
+    /** The same cuts of nodes taken in a given topological order. */
+    public static int[] split(EdgeTpuGraph g, EdgeTpuPipeline p, int[] order) {
         int[] stage = new int[g.size()];
         double total = g.totalParamBytes();
         int n = p.stages();
         double seen = 0;
         int current = 0;
-        for (int v = 0; v < g.size(); v++) {
+        for (int i = 0; i < order.length; i++) {
+            int v = order[i];
             stage[v] = current;
             seen += g.paramBytes(v);
             // close the segment once it reached its share, keeping at least one node for each later stage
-            while (current < n - 1 && total > 0 && seen >= total * (current + 1) / n && g.size() - v - 1 >= n - 1 - current) {
+            while (current < n - 1 && total > 0 && seen >= total * (current + 1) / n && order.length - i - 1 >= n - 1 - current) {
                 current++;
             }
         }

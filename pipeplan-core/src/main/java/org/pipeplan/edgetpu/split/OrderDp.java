@@ -160,9 +160,9 @@ public final class OrderDp {
      * Largest graph the host-link search runs on: each probe is a dynamic program over every stage,
      * end and start within a stage's reach, which where the link rather than the stages binds is
      * most of the graph (at 5,000 nodes on 6 stages about 0.25 s a probe here, and a search takes
-     * up to 8); larger graphs keep the stages' optimum.
+     * up to 8); larger graphs take the better of the stages' optimum and the compiler's cuts of the order.
      */
-    static final int HOST_LINK_SEARCH_MAX_NODES = 5_000;
+    static final int HOST_LINK_SEARCH_MAX_NODES = 10_000;
 
     /** The host-link search stops once its bracket is this narrow, relative to the best time found. */
     public static final double LINK_TOLERANCE = 1e-4;
@@ -180,9 +180,16 @@ public final class OrderDp {
         org.pipeplan.edgetpu.evaluate.StageTimes first = org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator.evaluate(g, p, split);
         double best = first.bottleneck();
         int n = order.length;
-        if (first.busTime() <= stagesOptimum || n > HOST_LINK_SEARCH_MAX_NODES) {
-            // the link does not decide (the stages' optimum is the split's time), or the graph is too large to search
+        if (first.busTime() <= stagesOptimum) { // the link does not decide: the stages' optimum is the split's time
             return best < bound ? split : null;
+        }
+        if (n > HOST_LINK_SEARCH_MAX_NODES) {
+            // too large to search: the compiler's equal-parameter cuts of the same order stream the
+            // least in most graphs, so the better of the two keeps the split at least as good as them
+            int[] shares = CompilerSegmentation.split(g, p, order);
+            double value = org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator.evaluate(g, p, shares).bottleneck();
+            int[] better = value < best ? shares : split;
+            return Math.min(value, best) < bound ? better : null;
         }
         int[] bestSplit = split;
         double lo = stagesOptimum;

@@ -11,6 +11,7 @@ import org.pipeplan.edgetpu.EdgeTpuGraph;
 import org.pipeplan.edgetpu.EdgeTpuPipeline;
 import org.pipeplan.edgetpu.evaluate.EdgeTpuEvaluator;
 import org.pipeplan.edgetpu.evaluate.StageTimes;
+import org.pipeplan.edgetpu.split.DepthFirstOrder;
 import org.pipeplan.edgetpu.split.OrderDp;
 import org.pipeplan.edgetpu.split.StageRefinement;
 import org.pipeplan.io.InputException;
@@ -106,8 +107,11 @@ public final class LearnedPolicy implements AutoCloseable {
         EdgeTpuPipeline blind = p.model().sharedHostLink() ? p.withModel(p.model().withSharedHostLink(false)) : p;
         int[] bestOrder = null;
         String bestSource = null;
-        for (int k = 0; k <= samples; k++) {
-            int[] order = decoder.decode(g, p, k == 0 ? null : random);
+        // the policy's greedy order, its samples, and last the depth-first order, which keeps
+        // parallel branches apart where the graph's numbering interleaves them
+        for (int k = 0; k <= samples + 1; k++) {
+            int[] order = k <= samples ? decoder.decode(g, p, k == 0 ? null : random) : DepthFirstOrder.of(g);
+            String label = k == 0 ? "greedy order" : k <= samples ? "sampled order" : "depth-first order";
             if (!tried.add(java.util.Arrays.stream(order).boxed().toList())) {
                 continue; // a peaked policy repeats itself: split each order once
             }
@@ -119,11 +123,11 @@ public final class LearnedPolicy implements AutoCloseable {
             if (time < bestTime - 1e-12) {
                 best = stages;
                 bestTime = time;
-                source = k == 0 ? "greedy order" : "sampled order";
+                source = label;
             }
             if (bestOrder == null || time <= bestTime + 1e-12) {
                 bestOrder = order;
-                bestSource = k == 0 ? "greedy order" : "sampled order";
+                bestSource = label;
             }
         }
         if (blind != p && bestOrder != null && !isIdentity(bestOrder)) { // the graph's own order was searched first
