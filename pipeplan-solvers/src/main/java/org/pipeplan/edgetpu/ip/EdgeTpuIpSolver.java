@@ -45,6 +45,8 @@ public final class EdgeTpuIpSolver {
     public static Result solve(EdgeTpuGraph g, EdgeTpuPipeline p, RunSettings run, int[] hint) {
         CpSatRuntime.load();
         long start = System.nanoTime();
+        // the limit counts from here: on large graphs building the model takes seconds of it
+        Deadline deadline = Deadline.in(run.timeLimitSeconds(), run.stop());
         int[] warm = OrderDp.split(g, p);
         if (hint != null && EdgeTpuEvaluator.evaluate(g, p, hint).bottleneck() < EdgeTpuEvaluator.evaluate(g, p, warm).bottleneck()) {
             warm = hint;
@@ -63,7 +65,6 @@ public final class EdgeTpuIpSolver {
         EdgeTpuSplitModel model = new EdgeTpuSplitModel(g, p, scale, warmTimes.bottleneck());
         model.hint(warm);
 
-        Deadline deadline = Deadline.in(run.timeLimitSeconds(), run.stop());
         CpSatSearch.Result r = CpSatSearch.run(model.model, run, deadline, run.workers(), "CP-SAT search (edge-tpu)", scale);
         int[] stages = warm;
         if (r.hasSolution()) {
