@@ -61,7 +61,7 @@ class ArchitectureTest {
         assertEquals(List.of("dp", "linear", "pipedream", "single", "local-search", "greedy-latency", "ip", "ip-contig", "latency"),
                 PlacementSolvers.names());
         assertEquals(List.of("parallel", "pipeline-gpus", "dqn"), ClusterPlanners.names());
-        assertEquals(List.of("compiler", "order", "exact", "learned"), EdgeTpuSchedulers.names());
+        assertEquals(List.of("compiler", "order", "exact", "learned", "best"), EdgeTpuSchedulers.names());
     }
 
     /** Concrete public classes that implement a family's planner interface. */
