@@ -37,9 +37,11 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = {"Splits an ONNX model over a pipeline of Edge TPUs.",
             "Each stage caches about 8 MiB of parameters and streams the rest from the host at every inference; "
-                + "tensors used several stages later pass through the stages between. Compares the compiler's "
-                + "equal-parameter segmentation, the best split of the topological order, the exact CP-SAT split and "
-                + "the learned scheduler: bottleneck stage time, throughput and solve time, then the stages of the best."})
+                + "tensors used several stages later pass through the stages between. By default compares the "
+                + "compiler's equal-parameter segmentation with the best split (the order split and the learned "
+                + "scheduler, then the exact CP-SAT search from the better unless a closed-form bound proves it), "
+                + "with its proof; --solver all adds each of them: bottleneck stage time, throughput, status and solve "
+                + "time, then the stages of the best."})
 final class EdgeTpuCommand implements Callable<Integer> {
 
     @Spec
