@@ -24,20 +24,11 @@ public final class GraphTiling {
     }
 
     public static PlacementProblem tile(PlacementProblem problem, int copies) {
-        if (copies < 1) {
-            throw new IllegalArgumentException("copies must be >= 1, got " + copies);
-        }
+        long[] spans = spans(problem, copies);
+        long idSpan = spans[0];
+        long labelSpan = spans[1];
         OperatorGraph g = problem.graph();
         int n = g.size();
-        long idSpan = 1;
-        long labelSpan = 1;
-        for (Operator op : g.operators()) {
-            idSpan = Math.max(idSpan, op.id() + 1);
-            labelSpan = Math.max(labelSpan, Math.max(op.colocationLabel().orElse(0), op.layerId().orElse(0)) + 1);
-        }
-        if (Math.multiplyHigh(idSpan, copies) != 0 || idSpan * copies < 0 || labelSpan * copies < 0) {
-            throw new IllegalArgumentException(copies + " copies of " + problem.name() + " overflow its ids");
-        }
         boolean[] firstForward = new boolean[n];
         boolean[] lastForward = new boolean[n];
         boolean[] firstBackward = new boolean[n];
@@ -77,6 +68,26 @@ public final class GraphTiling {
             devices.add(d.kind().hostResident() ? d : new Device(d.index(), d.name(), d.kind(), d.memoryLimit() * copies));
         }
         return new PlacementProblem(problem.name() + "-x" + copies, OperatorGraph.of(ops, edges), new DeviceSet(devices));
+    }
+
+    /**
+     * How far apart copies' ids and labels lie, {id span, label span}: one past the largest of
+     * each; fails when fewer than one copy is asked for or the copies' ids would overflow.
+     */
+    static long[] spans(PlacementProblem problem, int copies) {
+        if (copies < 1) {
+            throw new IllegalArgumentException("copies must be >= 1, got " + copies);
+        }
+        long idSpan = 1;
+        long labelSpan = 1;
+        for (Operator op : problem.graph().operators()) {
+            idSpan = Math.max(idSpan, op.id() + 1);
+            labelSpan = Math.max(labelSpan, Math.max(op.colocationLabel().orElse(0), op.layerId().orElse(0)) + 1);
+        }
+        if (Math.multiplyHigh(idSpan, copies) != 0 || idSpan * copies < 0 || labelSpan * copies < 0) {
+            throw new IllegalArgumentException(copies + " copies of " + problem.name() + " overflow its ids");
+        }
+        return new long[] {idSpan, labelSpan};
     }
 
     /** Of the marked operators keeps one: the one that ends the longest chain of operators (the first on ties). */

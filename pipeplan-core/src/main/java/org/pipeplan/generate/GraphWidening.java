@@ -21,23 +21,14 @@ public final class GraphWidening {
     }
 
     public static PlacementProblem widen(PlacementProblem problem, int copies) {
-        if (copies < 1) {
-            throw new IllegalArgumentException("copies must be >= 1, got " + copies);
-        }
+        long[] spans = GraphTiling.spans(problem, copies);
+        long idSpan = spans[0];
+        long labelSpan = spans[1];
         OperatorGraph g = problem.graph();
         if (g.hasBackward()) {
             throw new IllegalArgumentException("widening takes inference graphs; " + problem.name() + " has a backward pass");
         }
         int n = g.size();
-        long idSpan = 1;
-        long labelSpan = 1;
-        for (Operator op : g.operators()) {
-            idSpan = Math.max(idSpan, op.id() + 1);
-            labelSpan = Math.max(labelSpan, Math.max(op.colocationLabel().orElse(0), op.layerId().orElse(0)) + 1);
-        }
-        if (Math.multiplyHigh(idSpan, copies) != 0 || idSpan * copies < 0 || labelSpan * copies < 0) {
-            throw new IllegalArgumentException(copies + " copies of " + problem.name() + " overflow its ids");
-        }
         boolean[] first = new boolean[n];
         boolean[] last = new boolean[n];
         for (int v = 0; v < n; v++) {
