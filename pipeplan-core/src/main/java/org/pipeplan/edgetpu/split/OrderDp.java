@@ -229,31 +229,62 @@ public final class OrderDp {
         int stages = p.stages();
         double cache = p.cacheBytes();
         double stream = p.streamBytesPerMs();
+        double limit = t * (1 + 1e-12);
+        Reach reach = Reach.of(stages, n, limit, computePrefix, paramPrefix, cache, stream, fb);
+        if (reach == null) {
+            return null;
+        }
         double[][] best = new double[stages + 1][n + 1];
         int[][] cut = new int[stages + 1][n + 1];
         for (double[] row : best) {
             java.util.Arrays.fill(row, Double.POSITIVE_INFINITY);
         }
         best[0][0] = 0;
+        double overhead = fb == null ? 0 : fb.overhead;
+        double[] received = new double[n + 1]; // best of the stages before plus the tensors received: a start's least cost
         for (int k = 1; k <= stages; k++) {
-            // the last stage ends at the last position, and the first starts at the first
-            for (int i = k == stages ? n : 0; i <= n; i++) {
-                // starts whose own time alone exceeds t are skipped (the first stage has one start)
-                double limit = t * (1 + 1e-12);
-                for (int j = earlierStart(k == 1 ? 0 : i, i, limit, computePrefix, paramPrefix, cache, stream, fb); j >= 0;
-                     j = k == 1 ? -1 : earlierStart(j - 1, i, limit, computePrefix, paramPrefix, cache, stream, fb)) {
-                    if (best[k - 1][j] + cross[j] >= best[k][i]) {
-                        continue; // it sends at least the tensors it receives: no better than the best start so far
+            double[] before = best[k - 1];
+            double[] now = best[k];
+            for (int j = 0; j <= n; j++) {
+                received[j] = before[j] + cross[j];
+            }
+            // stage k ends where k stages can reach and the stages after it can finish from; it
+            // starts where k - 1 stages can reach and k stages can finish from
+            int firstStart = reach.finishFrom[stages - k + 1];
+            for (int i = Math.max(reach.finishFrom[stages - k], k == stages ? n : 0); i <= reach.reachable[k]; i++) {
+                if (k == 1) { // the first stage starts at the first position
+                    if (firstStart == 0) {
+                        relax(p, now, cut[k], received, 0, i, t, cross, computePrefix, paramPrefix, cache, stream, fb);
                     }
-                    double own = ownTime(j, i, computePrefix, paramPrefix, cache, stream, fb);
-                    if (own + cross[j] + cross[i] > t) {
-                        continue;
+                    continue;
+                }
+                // the previous end's best start first: usually close to this one's, it lets the
+                // check below pass over most other starts
+                if (i > 0 && now[i - 1] < Double.POSITIVE_INFINITY) {
+                    relax(p, now, cut[k], received, cut[k][i - 1], i, t, cross, computePrefix, paramPrefix, cache, stream, fb);
+                }
+                int top = Math.min(i, reach.reachable[k - 1]);
+                // starts after the last fallback node before i: the whole stage on its Edge TPU, its
+                // own time growing as the start moves earlier, so the scan stops where it reaches t
+                int lastHostOnly = fb == null ? -1 : fb.previousHostOnly[i];
+                int j = top;
+                for (int bottom = Math.max(firstStart, lastHostOnly + 1); j >= bottom; j--) {
+                    double own = j == i ? 0 : computePrefix[i] - computePrefix[j]
+                            + Math.max(0, paramPrefix[i] - paramPrefix[j] - cache) / stream + overhead;
+                    if (!(own + cross[i] < limit)) {
+                        j = lastHostOnly; // earlier starts in the stretch take longer still
+                        break;
                     }
-                    int f = fb == null ? i : Math.min(fb.next[j], i);
-                    double toDevice = p.streamingTime(paramPrefix[f] - paramPrefix[j]) + cross[j];
-                    if (best[k - 1][j] + toDevice < best[k][i]) {
-                        best[k][i] = best[k - 1][j] + toDevice;
-                        cut[k][i] = j;
+                    if (received[j] < now[i]) { // it sends at least the tensors it receives
+                        relax(p, now, cut[k], received, j, i, t, cross, computePrefix, paramPrefix, cache, stream, fb);
+                    }
+                }
+                // starts before a fallback node: their stages fall back, so their own time has no
+                // such order; those whose own time alone exceeds t are skipped
+                for (j = earlierStart(Math.min(j, top), i, limit, computePrefix, paramPrefix, cache, stream, fb); j >= firstStart;
+                     j = earlierStart(j - 1, i, limit, computePrefix, paramPrefix, cache, stream, fb)) {
+                    if (received[j] < now[i]) {
+                        relax(p, now, cut[k], received, j, i, t, cross, computePrefix, paramPrefix, cache, stream, fb);
                     }
                 }
             }
@@ -262,6 +293,55 @@ public final class OrderDp {
             return null;
         }
         return new LinkSplit(stagesOf(order, cut, stages), best[stages][n]);
+    }
+
+    /** Takes positions j..i-1 as the last stage if its time is within t and it sends fewer bytes to the devices. */
+    private static void relax(EdgeTpuPipeline p, double[] now, int[] cut, double[] received, int j, int i, double t, double[] cross,
+                              double[] computePrefix, double[] paramPrefix, double cache, double stream, Fallback fb) {
+        double own = ownTime(j, i, computePrefix, paramPrefix, cache, stream, fb);
+        if (own + cross[j] + cross[i] > t) {
+            return;
+        }
+        int f = fb == null ? i : Math.min(fb.next[j], i);
+        double value = received[j] + p.streamingTime(paramPrefix[f] - paramPrefix[j]);
+        if (value < now[i]) {
+            now[i] = value;
+            cut[i] = j;
+        }
+    }
+
+    /**
+     * Where stages within a time limit can end, judged by the lower bound {@link #leastOwn}, which
+     * never decreases as a stage grows at either end: so the greedy stage that reaches farthest is
+     * the farthest any can, from the start and from the end alike.
+     *
+     * @param reachable  for k stages, the last position the first k can end at
+     * @param finishFrom for r stages, the first position the last r can start at
+     */
+    private record Reach(int[] reachable, int[] finishFrom) {
+
+        /** The bands, or null where the stages cannot cover the order within the limit even by the bound. */
+        static Reach of(int stages, int n, double limit, double[] computePrefix, double[] paramPrefix, double cache,
+                        double stream, Fallback fb) {
+            int[] reachable = new int[stages + 1];
+            int[] finishFrom = new int[stages + 1];
+            finishFrom[0] = n;
+            for (int k = 1; k <= stages; k++) {
+                int from = reachable[k - 1];
+                int i = from;
+                while (i < n && leastOwn(from, i + 1, computePrefix, paramPrefix, cache, stream, fb) < limit) {
+                    i++;
+                }
+                reachable[k] = i;
+                int to = finishFrom[k - 1];
+                int j = to;
+                while (j > 0 && leastOwn(j - 1, to, computePrefix, paramPrefix, cache, stream, fb) < limit) {
+                    j--;
+                }
+                finishFrom[k] = j;
+            }
+            return reachable[stages] == n ? new Reach(reachable, finishFrom) : null;
+        }
     }
 
     /** The stage of every node, read back from the best cut of every prefix on every number of stages. */
