@@ -159,7 +159,7 @@ public final class OrderDp {
     /**
      * Largest graph the host-link search runs on: each probe is a dynamic program over every stage,
      * end and start within a stage's reach, which where the link rather than the stages binds is
-     * most of the graph (at 5,000 nodes on 6 stages about 0.25 s a probe here, and a search takes
+     * much of the graph (at 5,000 nodes on 6 stages 15 to 60 ms a probe here, and a search takes
      * up to 8); larger graphs take the better of the stages' optimum and the compiler's cuts of the order.
      */
     static final int HOST_LINK_SEARCH_MAX_NODES = 10_000;
