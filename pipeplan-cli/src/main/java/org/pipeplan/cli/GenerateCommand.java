@@ -2,6 +2,7 @@ package org.pipeplan.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.pipeplan.generate.BlockMix;
 import org.pipeplan.generate.GraphTiling;
 import org.pipeplan.generate.SyntheticProblems;
 import org.pipeplan.graph.PlacementProblem;
@@ -44,6 +45,11 @@ final class GenerateCommand implements Callable<Integer> {
             description = "--synthetic: accelerators (default: ${DEFAULT-VALUE}).")
     int accelerators;
 
+    @Option(names = "--family", paramLabel = "MIX", defaultValue = "standard",
+            description = "--synthetic: block mix, as edgetpu-bench's --family: standard, rich, cnn, dense or transformer "
+                    + "(global and windowed attention, decoder stacks: graphs with many ideals) (default: ${DEFAULT-VALUE}).")
+    String family;
+
     @Option(names = {"-o", "--out"}, paramLabel = "FILE.json", required = true, description = "Where to write the problem.")
     Path out;
 
@@ -59,7 +65,13 @@ final class GenerateCommand implements Callable<Integer> {
             if (source.synthetic < 2 || source.synthetic > 10_000_000 || accelerators < 1) {
                 throw new IllegalArgumentException("--synthetic must be between 2 and 10000000 and -k at least 1");
             }
-            p = SyntheticProblems.generate(seed, source.synthetic, accelerators);
+            BlockMix mix;
+            try {
+                mix = BlockMix.named(family);
+            } catch (IllegalArgumentException e) {
+                throw new org.pipeplan.cli.options.UsageError("--family: " + e.getMessage());
+            }
+            p = SyntheticProblems.generate(seed, source.synthetic, accelerators, mix);
         }
         PlacementJsonWriter.write(p, out);
         spec.commandLine().getOut().printf("%s: %d operators, %d edges -> %s%n", p.name(), p.graph().size(),

@@ -27,16 +27,26 @@ public final class SyntheticProblems {
 
     /** About {@code operators} operators on {@code accelerators} V100s and one CPU core. */
     public static PlacementProblem generate(long seed, int operators, int accelerators) {
+        return generate(seed, operators, accelerators, BlockMix.STANDARD);
+    }
+
+    /** As {@link #generate(long, int, int)}, with the blocks drawn from a given mix. */
+    public static PlacementProblem generate(long seed, int operators, int accelerators, BlockMix mix) {
         var catalog = DeviceFileReader.bundledCatalog();
-        return generate(seed, operators, accelerators, catalog.get("v100-16gb"), catalog.get("cpu-core"));
+        return generate(seed, operators, accelerators, catalog.get("v100-16gb"), catalog.get("cpu-core"), mix);
     }
 
     public static PlacementProblem generate(long seed, int operators, int accelerators, DeviceType gpu, DeviceType cpu) {
+        return generate(seed, operators, accelerators, gpu, cpu, BlockMix.STANDARD);
+    }
+
+    public static PlacementProblem generate(long seed, int operators, int accelerators, DeviceType gpu, DeviceType cpu,
+                                            BlockMix mix) {
         OpSamples samples = OpSamples.bundled();
         // the generator draws the same operators for the same seed whatever the device: time them on each
-        SyntheticDag onGpu = new SyntheticDagGenerator(samples, gpu).generate(seed, operators);
+        SyntheticDag onGpu = new SyntheticDagGenerator(samples, gpu).generate(seed, operators, mix);
         double[] gpuTime = onGpu.compute();
-        double[] cpuTime = new SyntheticDagGenerator(samples, cpu).generate(seed, operators).compute();
+        double[] cpuTime = new SyntheticDagGenerator(samples, cpu).generate(seed, operators, mix).compute();
         double[] params = onGpu.paramBytes();
         double[] output = onGpu.outputBytes();
         List<String> names = onGpu.nodeNames();
@@ -57,7 +67,8 @@ public final class SyntheticProblems {
                 edges.add(new Edge(v, w, ops.get(v).transferTime(DeviceKind.ACCELERATOR), output[v]));
             }
         }
-        return new PlacementProblem("synthetic-" + seed + "-" + n, OperatorGraph.of(ops, edges),
+        String name = "synthetic-" + seed + "-" + n + (mix == BlockMix.STANDARD ? "" : "-" + mix.name());
+        return new PlacementProblem(name, OperatorGraph.of(ops, edges),
                 DeviceSet.acceleratorsAndCpus(accelerators, gpu.memoryBytes(), 1));
     }
 }

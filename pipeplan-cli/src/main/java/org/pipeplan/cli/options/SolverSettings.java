@@ -17,7 +17,8 @@ public final class SolverSettings {
     long seed;
 
     @Option(names = "--max-ideals", paramLabel = "N", defaultValue = "2000000",
-            description = "Above this many ideals the exact DP falls back to a labelled heuristic (default: ${DEFAULT-VALUE}).")
+            description = "Above this many ideals (or when the exact DP is forecast to take longer than the time left) the DP "
+                    + "splits the graph fused into blocks instead, and says so in the note (default: ${DEFAULT-VALUE}).")
     long maxIdeals;
 
     @Option(names = "--coarsen-above", paramLabel = "N", defaultValue = "3000",

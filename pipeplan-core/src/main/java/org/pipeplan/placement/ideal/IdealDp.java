@@ -166,11 +166,9 @@ final class IdealDp {
         this.upperBound = bound;
         this.deadline = deadline;
         this.expired = false;
-        this.value = new double[n * layers];
-        Arrays.fill(value, INFINITE);
-        Arrays.fill(value, 0, layers, 0.0);
+        clearTable();
 
-        int threads = Math.max(1, Math.min(workers, n / 256 + 1));
+        int threads = threads(workers);
         List<Walker> walkers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             walkers.add(new Walker(n));
@@ -226,6 +224,89 @@ final class IdealDp {
             return new Outcome(INFINITE, List.of(), pairs);
         }
         return new Outcome(best, reconstruct(full, walkers.get(0)), pairs);
+    }
+
+    /** Ideals walked to forecast a run, at most. */
+    static final int FORECAST_SAMPLE = 256;
+    /** Walks of the sample, at most. */
+    private static final int FORECAST_PASSES = 64;
+
+    /**
+     * What {@link #run} would cost: the pairs it would score and the seconds it would take.
+     *
+     * @param sampled ideals walked to forecast it
+     */
+    record Forecast(double pairs, double seconds, int sampled) {
+    }
+
+    /**
+     * Forecasts a run under a bound by walking a sample of the ideals exactly as the run walks
+     * them (one per stratum of the numbering, which goes by ideal size, in a shuffled order), and
+     * scaling the sample's pairs and time by ideals over sampled and by the threads. The walk from
+     * an ideal depends only on the bound, not on the values of its sub-ideals, so the sample is
+     * unbiased; what varies is the timing, that of the last of walks of the sample repeated until
+     * the run looks no longer than {@code enough} seconds (the first walks run before the JIT has
+     * compiled the code, and overestimate it) or {@code maxSeconds} have been spent, once 16
+     * ideals have been walked.
+     */
+    Forecast forecast(double bound, int workers, double maxSeconds, double enough) {
+        int n = lattice.size();
+        if (n <= 1) {
+            return new Forecast(0, 0, 0);
+        }
+        this.upperBound = bound;
+        clearTable();
+        int k = Math.min(FORECAST_SAMPLE, n - 1);
+        java.util.Random random = new java.util.Random(n);
+        int[] sample = new int[k];
+        for (int i = 0; i < k; i++) {
+            sample[i] = 1 + (int) ((i + random.nextDouble()) * (n - 1) / k);
+        }
+        for (int i = k - 1; i > 0; i--) { // shuffled, so that a time cut does not keep only the small ideals
+            int j = random.nextInt(i + 1);
+            int t = sample[i];
+            sample[i] = sample[j];
+            sample[j] = t;
+        }
+        // the sample is walked again while the run looks too long: the first walks run before the
+        // JIT has compiled the code, as it is compiled for most of a long run, and overestimate it
+        long begin = System.nanoTime();
+        double perIdeal = Double.POSITIVE_INFINITY;
+        double pairsPerIdeal = 0;
+        int walked = 0;
+        for (int pass = 0; pass < FORECAST_PASSES; pass++) {
+            Walker walker = new Walker(n);
+            long passStart = System.nanoTime();
+            int done = 0;
+            while (done < k && (done < 16 || (System.nanoTime() - begin) / 1e9 < maxSeconds)) {
+                Arrays.fill(walker.best, INFINITE);
+                walker.walk(sample[done]);
+                done++;
+            }
+            perIdeal = (System.nanoTime() - passStart) / 1e9 / done; // the latest walk ran the most compiled code
+            if (done >= walked) {
+                walked = done;
+                pairsPerIdeal = (double) walker.pairs / done;
+            }
+            if (perIdeal * (n - 1) / threads(workers) <= enough || (System.nanoTime() - begin) / 1e9 >= maxSeconds) {
+                break;
+            }
+        }
+        return new Forecast(pairsPerIdeal * (n - 1), perIdeal * (n - 1) / threads(workers), walked);
+    }
+
+    private int threads(int workers) {
+        return Math.max(1, Math.min(workers, lattice.size() / 256 + 1));
+    }
+
+    /** The table with every entry infinite but the empty ideal's, allocated once. */
+    private void clearTable() {
+        int entries = lattice.size() * layers;
+        if (value == null || value.length != entries) {
+            value = new double[entries];
+        }
+        Arrays.fill(value, INFINITE);
+        Arrays.fill(value, 0, layers, 0.0);
     }
 
     /**

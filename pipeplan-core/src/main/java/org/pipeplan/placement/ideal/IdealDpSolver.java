@@ -43,6 +43,11 @@ abstract class IdealDpSolver implements PlacementSolver {
     private static final int REFINEMENT_ROUNDS = 4;
     /** Most ideals enumerated for a coarsened graph. */
     private static final long COARSE_MAX_IDEALS = 10_000;
+    /** Fewest blocks the units are fused into when the exact DP cannot run on them. */
+    private static final int MIN_BLOCKS = 8;
+    /** Most seconds spent forecasting the exact DP, and most share of the time left. */
+    private static final double FORECAST_SECONDS = 2;
+    private static final double FORECAST_SHARE = 0.05;
 
     private final ContractionOptions contraction;
     private final boolean chainOnly;
@@ -68,24 +73,71 @@ abstract class IdealDpSolver implements PlacementSolver {
         }
         // on blocks, the ideals are capped lower: each refinement round enumerates them again
         PlacementOptions onBlocks = units == fine ? options : options.withMaxIdeals(Math.min(options.maxIdeals(), COARSE_MAX_IDEALS));
-        Plan plan = solveOn(problem, groups, units, lowerBound, stats, start, onBlocks, deadline);
-        return units == fine ? plan : refined(problem, groups, fine, units, plan, lowerBound, stats, start, onBlocks, deadline);
+        Attempt attempt = solveOn(problem, groups, units, lowerBound, stats, start, onBlocks, deadline);
+        if (units != fine) {
+            return refined(problem, groups, fine, units, attempt.plan(), lowerBound, stats, start, onBlocks, deadline);
+        }
+        return attempt.skipped() != null ? onBlocksInstead(problem, groups, fine, attempt, lowerBound, stats, start, options,
+                deadline) : attempt.plan();
     }
 
-    private Plan solveOn(PlacementProblem problem, DeviceGroups groups, UnitGraph units, double lowerBound,
-                         Map<String, Number> stats, long start, PlacementOptions options, Deadline deadline) {
+    /**
+     * When the exact DP cannot run on the units (too many ideals, or forecast to take longer than
+     * the time left): the units fused into blocks few enough for the DP (halving the block count
+     * until the blocks' ideals are at most {@link #COARSE_MAX_IDEALS}), split exactly on the
+     * blocks and refined on the units; the better of that and the chain's split, with a note
+     * saying which.
+     */
+    private Plan onBlocksInstead(PlacementProblem problem, DeviceGroups groups, UnitGraph fine, Attempt onUnits,
+                                 double lowerBound, Map<String, Number> stats, long start, PlacementOptions options,
+                                 Deadline deadline) {
+        Plan chainPlan = onUnits.plan();
+        if (chainPlan.status() == PlanStatus.INFEASIBLE || deadline.expired()) {
+            return chainPlan;
+        }
+        long cap = Math.min(options.maxIdeals(), COARSE_MAX_IDEALS);
+        PlacementOptions onBlocks = options.withMaxIdeals(cap);
+        UnitGraph blocks = null;
+        for (int target = fine.size() / 2; target >= MIN_BLOCKS && blocks == null && !deadline.expired(); target /= 2) {
+            UnitGraph candidate = Coarsening.intervals(fine, groups, target);
+            if (IdealLattice.countsAtMost(candidate, cap, deadline)) {
+                blocks = candidate;
+            }
+        }
+        if (blocks == null) {
+            return chainPlan;
+        }
+        stats.put("coarseUnits", blocks.size());
+        Attempt onThem = solveOn(problem, groups, blocks, lowerBound, new LinkedHashMap<>(), start, onBlocks, deadline);
+        Plan refined = refined(problem, groups, fine, blocks, onThem.plan(), lowerBound, stats, start, onBlocks, deadline);
+        if (refined.status() != PlanStatus.INFEASIBLE && refined.value() < chainPlan.value()) {
+            return refined.toBuilder().note(onUnits.skipped() + ": exact DP on the units skipped; " + refined.note()).build();
+        }
+        return chainPlan.toBuilder().seconds(seconds(start)).stats(stats).build();
+    }
+
+    /**
+     * A plan, and why the exact DP was skipped for it (too many ideals, or forecast to take longer
+     * than the time left), or null.
+     */
+    private record Attempt(Plan plan, String skipped) {
+    }
+
+    private Attempt solveOn(PlacementProblem problem, DeviceGroups groups, UnitGraph units, double lowerBound,
+                            Map<String, Number> stats, long start, PlacementOptions options, Deadline deadline) {
 
         IdealDp.Outcome chain;
         try {
             chain = chainSplit(units, groups, deadline, options);
         } catch (TimeLimitReachedException e) {
-            return fallback(problem, groups, units, lowerBound, stats, start,
-                    deadline.reason() + " before any split was found; everything on one device");
+            return new Attempt(fallback(problem, groups, units, lowerBound, stats, start,
+                    deadline.reason() + " before any split was found; everything on one device"), null);
         }
         stats.put("chainMaxLoad", chain.value());
+        PlanStatus chainStatus = chain.found() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE;
         if (chainOnly) {
-            return plan(problem, groups, units, chain, chain.found() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE,
-                    lowerBound, stats, start, "best contiguous split along one topological order");
+            return new Attempt(plan(problem, groups, units, chain, chainStatus, lowerBound, stats, start,
+                    "best contiguous split along one topological order"), null);
         }
         try {
             IdealLattice lattice = IdealLattice.enumerate(units, options.maxIdeals(), deadline, options.run().progress());
@@ -94,21 +146,34 @@ abstract class IdealDpSolver implements PlacementSolver {
                 throw new IdealLimitExceededException(lattice.size());
             }
             double bound = chain.found() ? chain.value() * (1 + BOUND_SLACK) : IdealDp.INFINITE;
-            IdealDp.Outcome exact = dp(units, lattice, groups).run(bound, options.run().workers(), deadline, options.run().progress());
+            IdealDp dp = dp(units, lattice, groups);
+            double left = deadline.remainingSeconds();
+            if (left < Double.POSITIVE_INFINITY) {
+                // a run that cannot finish in the time left would only spend it: forecast it first
+                IdealDp.Forecast forecast = dp.forecast(bound, options.run().workers(), Math.min(FORECAST_SECONDS,
+                        FORECAST_SHARE * left), left);
+                stats.put("forecastSeconds", forecast.seconds());
+                if (forecast.seconds() > deadline.remainingSeconds()) {
+                    String why = String.format(java.util.Locale.ROOT, "exact DP over %d ideals forecast at %.0f s, more than"
+                            + " the %.0f s left", lattice.size(), forecast.seconds(), deadline.remainingSeconds());
+                    return new Attempt(plan(problem, groups, units, chain, chainStatus, lowerBound, stats, start, why
+                            + ": skipped; best split along one topological order, NOT proven optimal"), why);
+                }
+            }
+            IdealDp.Outcome exact = dp.run(bound, options.run().workers(), deadline, options.run().progress());
             stats.put("pairs", exact.pairs());
             if (exact.found()) {
-                return plan(problem, groups, units, exact, PlanStatus.OPTIMAL, exact.value(), stats, start, "");
+                return new Attempt(plan(problem, groups, units, exact, PlanStatus.OPTIMAL, exact.value(), stats, start, ""), null);
             }
-            return plan(problem, groups, units, chain, PlanStatus.INFEASIBLE, lowerBound, stats, start,
-                    "no contiguous split satisfies the memory limits and supported device kinds");
+            return new Attempt(plan(problem, groups, units, chain, PlanStatus.INFEASIBLE, lowerBound, stats, start,
+                    "no contiguous split satisfies the memory limits and supported device kinds"), null);
         } catch (IdealLimitExceededException e) {
-            return plan(problem, groups, units, chain, chain.found() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE,
-                    lowerBound, stats, start, "more than " + e.limit() + " ideals: exact DP skipped; best split along"
-                            + " one topological order, NOT proven optimal");
+            String why = "more than " + e.limit() + " ideals";
+            return new Attempt(plan(problem, groups, units, chain, chainStatus, lowerBound, stats, start, why
+                    + ": exact DP skipped; best split along one topological order, NOT proven optimal"), why);
         } catch (TimeLimitReachedException e) {
-            return plan(problem, groups, units, chain, chain.found() ? PlanStatus.FEASIBLE : PlanStatus.INFEASIBLE,
-                    lowerBound, stats, start, e.getMessage() + ": best split along one topological order,"
-                            + " NOT proven optimal");
+            return new Attempt(plan(problem, groups, units, chain, chainStatus, lowerBound, stats, start, e.getMessage()
+                    + ": best split along one topological order, NOT proven optimal"), null);
         }
     }
 
@@ -130,7 +195,7 @@ abstract class IdealDpSolver implements PlacementSolver {
         while (rounds < REFINEMENT_ROUNDS && !deadline.expired()) {
             UnitGraph window = Coarsening.reopen(fine, coarse, plan.placement()::deviceOf,
                     neighbouringAccelerators(problem, plan));
-            Plan better = solveOn(problem, groups, window, lowerBound, new LinkedHashMap<>(), start, options, deadline);
+            Plan better = solveOn(problem, groups, window, lowerBound, new LinkedHashMap<>(), start, options, deadline).plan();
             rounds++;
             if (better.status() == PlanStatus.INFEASIBLE || !(better.value() < plan.value() * (1 - BOUND_SLACK))) {
                 break;

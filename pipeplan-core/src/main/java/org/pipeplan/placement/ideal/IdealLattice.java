@@ -51,6 +51,16 @@ final class IdealLattice {
         return new Builder(graph, maxIdeals, deadline, progress).run();
     }
 
+    /** Whether a graph has at most {@code limit} ideals (enumerating them up to that many). */
+    static boolean countsAtMost(UnitGraph graph, long limit, Deadline deadline) {
+        try {
+            enumerate(graph, limit, deadline, ProgressListener.NONE);
+            return true;
+        } catch (IdealLimitExceededException e) {
+            return false;
+        }
+    }
+
     public int size() {
         return count;
     }
