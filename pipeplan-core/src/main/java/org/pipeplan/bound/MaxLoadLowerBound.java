@@ -15,7 +15,9 @@ import org.pipeplan.units.UnitGraph;
  * units may be cut between the accelerators and the CPU cores, transfers are ignored, and every
  * device gets at most T of work. The least such T is found by bisection: for a given T the CPU
  * cores best take the units whose CPU time is smallest relative to their accelerator time. The
- * bound is also at least the cheapest placement of the costliest unit. With more than one group of
+ * bound is also at least the cheapest placement of the costliest unit, and the CPU cores must have
+ * the time to run what the accelerators' memories cannot hold together (the bytes over their total
+ * memory, taken fractionally from the units of least CPU time per byte). With more than one group of
  * accelerators (heterogeneous devices) the bound is the simpler one: every unit at its cheapest
  * device, the total shared evenly by all devices.
  */
@@ -115,6 +117,11 @@ public final class MaxLoadLowerBound {
         double accOnly;
         /** Units that may go either way, cheapest CPU time per accelerator time first. */
         final List<Integer> flexible = new ArrayList<>();
+        /** The same units, cheapest CPU time per byte of memory first. */
+        int[] byMemory = new int[0];
+        double[] mem = new double[0];
+        /** Bytes the CPU cores must take off the accelerators, whose memories cannot hold everything else (0 if they can). */
+        double overflow;
 
         private Relaxation(double[] cpu, double[] acc, int accelerators, int cpus) {
             this.cpu = cpu;
@@ -151,6 +158,21 @@ public final class MaxLoadLowerBound {
                 }
             }
             r.flexible.sort(Comparator.comparingDouble(u -> r.acc[u] == 0 ? Double.POSITIVE_INFINITY : r.cpu[u] / r.acc[u]));
+            // what does not fit in the accelerators' memories together must run on the CPU cores
+            double held = 0;
+            for (int u = 0; u < units.size(); u++) {
+                boolean onAcc = r.accelerators > 0 && accOk[u] && mem[u] <= memoryLimit;
+                if (onAcc) {
+                    held += mem[u];
+                }
+            }
+            double room = r.accelerators * memoryLimit;
+            if (r.cpus > 0 && held > room) {
+                r.overflow = held - room;
+                r.mem = mem;
+                r.byMemory = r.flexible.stream().filter(u -> mem[u] > 0)
+                        .sorted(Comparator.comparingDouble(u -> r.cpu[u] / mem[u])).mapToInt(Integer::intValue).toArray();
+            }
             return r;
         }
 
@@ -173,9 +195,30 @@ public final class MaxLoadLowerBound {
             return work;
         }
 
-        /** Whether every device can stay at or under t in the relaxation. */
+        /**
+         * Whether every device can stay at or under t in the relaxation: the accelerators' work
+         * within their time, and the bytes their memories cannot hold within the CPU cores' time
+         * (each alone a necessary condition).
+         */
         boolean fits(double t) {
-            return acceleratorWork(t) <= accelerators * t;
+            return acceleratorWork(t) <= accelerators * t && leastCpuTimeForOverflow() <= cpus * t - cpuOnly;
+        }
+
+        /** The least CPU time that takes the memory overflow off the accelerators, fractionally (infinite if it cannot). */
+        double leastCpuTimeForOverflow() {
+            if (overflow <= 0) {
+                return 0;
+            }
+            double left = overflow;
+            double time = 0;
+            for (int u : byMemory) {
+                if (mem[u] >= left) {
+                    return time + cpu[u] * left / mem[u];
+                }
+                left -= mem[u];
+                time += cpu[u];
+            }
+            return Double.POSITIVE_INFINITY;
         }
     }
 }

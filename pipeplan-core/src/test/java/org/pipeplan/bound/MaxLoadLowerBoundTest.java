@@ -1,0 +1,64 @@
+package org.pipeplan.bound;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.pipeplan.device.DeviceSet;
+import org.pipeplan.graph.OperatorGraph;
+import org.pipeplan.graph.PlacementProblem;
+import org.pipeplan.placement.Placement;
+import org.pipeplan.placement.evaluate.Evaluation;
+import org.pipeplan.placement.evaluate.MaxLoadEvaluator;
+import org.pipeplan.testing.TestGraphs;
+
+/** The max-load bound against every assignment, contiguous or not, on small graphs with tight memories. */
+class MaxLoadLowerBoundTest {
+
+    @Test
+    void neverExceedsTheBestFeasibleAssignmentAndSeesTheMemories() {
+        int raisedByMemory = 0;
+        for (int seed = 1; seed <= 80; seed++) {
+            Random r = new Random(seed);
+            int accelerators = 1 + r.nextInt(2);
+            PlacementProblem p = TestGraphs.random(r, 6, false, accelerators, 1 + r.nextInt(2), 3 + r.nextInt(8));
+            double best = bestAssignment(p);
+            double bound = MaxLoadLowerBound.of(p);
+            assertTrue(bound <= best * (1 + 1e-9), "seed " + seed + ": bound " + bound + " over the optimum " + best);
+            PlacementProblem roomy = p.withDevices(DeviceSet.acceleratorsAndCpus(accelerators, 1e9,
+                    (int) p.devices().all().stream().filter(d -> d.kind().hostResident()).count()));
+            double without = MaxLoadLowerBound.of(roomy);
+            assertTrue(bound >= without * (1 - 1e-12), "seed " + seed);
+            if (bound > without * (1 + 1e-9)) {
+                raisedByMemory++;
+            }
+        }
+        assertTrue(raisedByMemory >= 5, "the memories raise the bound on only " + raisedByMemory + " of 80 graphs");
+    }
+
+    /** Least max-load over all feasible assignments of colocation classes to devices. */
+    private static double bestAssignment(PlacementProblem p) {
+        OperatorGraph g = p.graph();
+        int groups = g.colocationGroupCount();
+        int devices = p.devices().size();
+        int[] deviceOf = new int[g.size()];
+        double best = Double.POSITIVE_INFINITY;
+        long combinations = (long) Math.pow(devices, groups);
+        for (long code = 0; code < combinations; code++) {
+            long c = code;
+            int[] groupDevice = new int[groups];
+            for (int i = 0; i < groups; i++) {
+                groupDevice[i] = (int) (c % devices);
+                c /= devices;
+            }
+            for (int v = 0; v < g.size(); v++) {
+                deviceOf[v] = groupDevice[g.colocationGroup(v)];
+            }
+            Evaluation e = MaxLoadEvaluator.evaluate(p, new Placement(deviceOf, devices));
+            if (e.feasible()) {
+                best = Math.min(best, e.maxLoad());
+            }
+        }
+        return best;
+    }
+}
