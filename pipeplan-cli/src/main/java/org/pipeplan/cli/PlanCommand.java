@@ -33,6 +33,7 @@ import org.pipeplan.placement.Plan;
 import org.pipeplan.placement.evaluate.PlanEvaluation;
 import org.pipeplan.placement.format.PlanJsonWriter;
 import org.pipeplan.planner.PlanStatus;
+import org.pipeplan.planner.UnsupportedProblemException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -118,7 +119,14 @@ final class PlanCommand implements Callable<Integer> {
                     + " (--objective); solvers that do: " + String.join(", ", PlacementSolvers.supporting(objective)));
         }
         w.println(PlanPrinter.describe(problem));
-        Plan plan = chosen.solve(problem, settings.options(TerminalProgress.forTerminal(quiet)));
+        Plan plan;
+        try {
+            plan = chosen.solve(problem, settings.options(TerminalProgress.forTerminal(quiet)));
+        } catch (UnsupportedProblemException e) {
+            // what the solver cannot take is in the input: say which file it is
+            Path file = problemOptions.file();
+            throw file == null ? e : new UnsupportedProblemException(file + ": " + e.getMessage());
+        }
         PlanEvaluation evaluation = PlanEvaluation.of(problem, plan.placement());
         w.println(PlanPrinter.summary(problem, plan, evaluation));
         double evaluated = evaluation.value(plan.objective());

@@ -105,6 +105,14 @@ class HostileInputCliTest {
     }
 
     @Test
+    void aSolverThatCannotTakeTheGraphSaysWhichFile() {
+        // found by the fuzzer: the latency program refuses training graphs, and the error must name the input
+        Path training = Cli.root().resolve("examples/bert24_training.json");
+        Cli.assertCleanError(Cli.run("plan", training.toString(), "-q", "-s", "latency", "--objective", "latency"), 1,
+                training + ": the latency model is for inference graphs");
+    }
+
+    @Test
     void dqnTakesNoTimeLimitAndRunsExactlyItsEpisodes() {
         Cli.Run r = Cli.run("plan", BERT.toString(), "-k", "4", "-s", "dqn", "--time-limit", "0", "--episodes", "30", "-q");
         assertEquals(0, r.code(), r.err());
