@@ -74,6 +74,8 @@ final class IdealDp {
     private final List<DeviceKind> transferKinds = new ArrayList<>();
     private final int[] kindOf;
     private final int layers;
+    /** Per accelerator kind, the units' crossing tensors, shared by the walkers. */
+    private final CrossingTransfers.Layout[] transferLayouts;
     /** Per group, the layers that have at least one of its devices. */
     private final int[][] layersWith;
 
@@ -124,6 +126,10 @@ final class IdealDp {
             }
         }
         this.layers = layerCount;
+        this.transferLayouts = new CrossingTransfers.Layout[transferKinds.size()];
+        for (int k = 0; k < transferLayouts.length; k++) {
+            transferLayouts[k] = new CrossingTransfers.Layout(graph, transferKinds.get(k), members);
+        }
         this.layersWith = new int[groups][];
         for (int g = 0; g < groups; g++) {
             List<Integer> with = new ArrayList<>();
@@ -369,7 +375,7 @@ final class IdealDp {
             kinds = transferKinds.size();
             transfers = new CrossingTransfers[kinds];
             for (int k = 0; k < kinds; k++) {
-                transfers[k] = new CrossingTransfers(graph, transferKinds.get(k));
+                transfers[k] = new CrossingTransfers(transferLayouts[k]);
             }
             stamp = new int[ideals];
             Arrays.fill(stamp, -1);
@@ -443,7 +449,7 @@ final class IdealDp {
                     if (t > 0) {
                         for (int k = 0; k < kinds; k++) {
                             if (stTracked[t * kinds + k]) {
-                                transfers[k].remove(members[stUnit[t]]);
+                                transfers[k].remove(stUnit[t]);
                             }
                         }
                     }
@@ -480,7 +486,7 @@ final class IdealDp {
                 }
                 for (int k = 0; k < kinds; k++) {
                     stComm[sp * kinds + k] = stTracked[sp * kinds + k]
-                            ? stComm[t * kinds + k] + transfers[k].add(members[unit]) : 0;
+                            ? stComm[t * kinds + k] + transfers[k].add(unit) : 0;
                 }
                 pairs++;
                 for (int g = 0; g < groups; g++) {

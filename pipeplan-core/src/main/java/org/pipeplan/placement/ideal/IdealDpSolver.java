@@ -41,6 +41,12 @@ abstract class IdealDpSolver implements PlacementSolver {
     private static final double BOUND_SLACK = 1e-9;
     /** Re-solves of a coarsened graph with the blocks at stage boundaries opened. */
     private static final int REFINEMENT_ROUNDS = 4;
+    /**
+     * Largest such graph re-solved, in multiples of --coarsen-above: blocks at boundaries open
+     * into that many units only where a stage touches most of the graph (a tensor read by every
+     * layer, a CPU core taking what the accelerators cannot hold).
+     */
+    private static final int WINDOW_COARSEN_FACTOR = 4;
     /** Most ideals enumerated for a coarsened graph. */
     private static final long COARSE_MAX_IDEALS = 10_000;
     /** Fewest blocks the units are fused into when the exact DP cannot run on them. */
@@ -192,9 +198,17 @@ abstract class IdealDpSolver implements PlacementSolver {
         }
         stats.put("coarseMaxLoad", plan.value());
         int rounds = 0;
+        int tooLarge = 0;
         while (rounds < REFINEMENT_ROUNDS && !deadline.expired()) {
             UnitGraph window = Coarsening.reopen(fine, coarse, plan.placement()::deviceOf,
                     neighbouringAccelerators(problem, plan));
+            stats.merge("windowUnits", window.size(), (x, y) -> Math.max(x.intValue(), y.intValue()));
+            if (window.size() > WINDOW_COARSEN_FACTOR * (long) options.coarsenAbove()) {
+                // a graph that size is one the DP itself would coarsen (and its chain split is
+                // quadratic where a stage may grow unbounded, as a CPU core's does)
+                tooLarge = window.size();
+                break;
+            }
             Plan better = solveOn(problem, groups, window, lowerBound, new LinkedHashMap<>(), start, options, deadline).plan();
             rounds++;
             if (better.status() == PlanStatus.INFEASIBLE || !(better.value() < plan.value() * (1 - BOUND_SLACK))) {
@@ -217,7 +231,8 @@ abstract class IdealDpSolver implements PlacementSolver {
         }
         boolean proven = r.maxLoad() <= lowerBound * (1 + BOUND_SLACK);
         String note = join(what + ", split on the blocks, refined on the units (" + rounds + " rounds with the blocks at"
-                + " stage boundaries opened, then " + r.moves() + " single moves)"
+                + " stage boundaries opened" + (tooLarge > 0 ? ", the next one skipped: " + tooLarge + " units" : "")
+                + ", then " + r.moves() + " single moves)"
                 + (proven ? "; meets the lower bound" : "; optimality NOT proven, see the lower bound"), plan.note());
         return Plan.builder(problem.name(), name(), Objective.MAX_LOAD).value(r.maxLoad())
                 .lowerBound(Math.min(lowerBound, r.maxLoad())).status(proven ? PlanStatus.OPTIMAL : PlanStatus.FEASIBLE)
@@ -248,7 +263,9 @@ abstract class IdealDpSolver implements PlacementSolver {
             IdealLattice lattice = IdealLattice.enumerate(chain, Long.MAX_VALUE, deadline, options.run().progress());
             return dp(chain, lattice, groups).run(IdealDp.INFINITE, 1, deadline, options.run().progress());
         } catch (IdealLimitExceededException e) {
-            throw new IllegalStateException("a chain of " + units.size() + " units cannot have more ideals than units + 1", e);
+            // a chain has units + 1 ideals: only their bit sets can exceed the memory cap
+            throw new IllegalArgumentException("a chain of " + units.size() + " units is too large for the DP's memory;"
+                    + " lower --coarsen-above");
         }
     }
 
