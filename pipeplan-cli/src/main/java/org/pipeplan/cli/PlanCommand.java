@@ -109,6 +109,22 @@ final class PlanCommand implements Callable<Integer> {
         throw PlannerNames.unknown(solver);
     }
 
+    /**
+     * What a planner cannot take is in the input: the error names the input file (instead of the
+     * problem's name, which is the file's without its folder and extension).
+     */
+    private UnsupportedProblemException namingTheFile(UnsupportedProblemException e, String problemName) {
+        Path file = problemOptions.file();
+        if (file == null) {
+            return e;
+        }
+        String message = e.getMessage();
+        if (message.startsWith(problemName + ": ")) {
+            message = message.substring(problemName.length() + 2);
+        }
+        return new UnsupportedProblemException(file + ": " + message);
+    }
+
     /** Places the graph on its devices. */
     private int planPlacement(PrintWriter w, PlacementSolver chosen) {
         Objective objective = settings.objective();
@@ -123,9 +139,7 @@ final class PlanCommand implements Callable<Integer> {
         try {
             plan = chosen.solve(problem, settings.options(TerminalProgress.forTerminal(quiet)));
         } catch (UnsupportedProblemException e) {
-            // what the solver cannot take is in the input: say which file it is
-            Path file = problemOptions.file();
-            throw file == null ? e : new UnsupportedProblemException(file + ": " + e.getMessage());
+            throw namingTheFile(e, problem.name());
         }
         PlanEvaluation evaluation = PlanEvaluation.of(problem, plan.placement());
         w.println(PlanPrinter.summary(problem, plan, evaluation));
@@ -154,7 +168,13 @@ final class PlanCommand implements Callable<Integer> {
             throw new InputException("command line", "--episodes must be >= 1, got " + episodes);
         }
         TrainingExport.check(export, exportOut);
-        ClusterProblem problem = cluster.problem(problemOptions.load(), problemOptions);
+        PlacementProblem loaded = problemOptions.load();
+        ClusterProblem problem;
+        try {
+            problem = cluster.problem(loaded, problemOptions);
+        } catch (UnsupportedProblemException e) {
+            throw namingTheFile(e, loaded.name());
+        }
         ClusterOptions options = new ClusterOptions(settings.run(TerminalProgress.forTerminal(quiet)), episodes);
         if (problem.training()) {
             if (!(planner instanceof TrainingPlanner trainingPlanner)) {
