@@ -48,7 +48,45 @@ final class IdealLattice {
      */
     public static IdealLattice enumerate(UnitGraph graph, long maxIdeals, Deadline deadline,
                                          ProgressListener progress) throws IdealLimitExceededException {
+        if (atLeast(graph) > maxIdeals) { // too many for sure: no need to enumerate them to find out
+            throw new IdealLimitExceededException(maxIdeals);
+        }
         return new Builder(graph, maxIdeals, deadline, progress).run();
+    }
+
+    /**
+     * A lower bound on the number of ideals, in O(units + edges), without enumerating them: an
+     * ideal is determined by its maximal units, which form an antichain, and units of the same
+     * depth (longest path from a source) never reach each other, so every non-empty subset of one
+     * depth level is a distinct ideal's maximal set: at least 1 + Σ over levels (2^size - 1).
+     * Saturates at {@link Long#MAX_VALUE}.
+     */
+    static long atLeast(UnitGraph graph) {
+        int n = graph.size();
+        int[] depth = new int[n];
+        int[] order = graph.stackTopologicalOrder();
+        int deepest = 0;
+        for (int u : order) {
+            for (int p : graph.predecessors(u)) {
+                depth[u] = Math.max(depth[u], depth[p] + 1);
+            }
+            deepest = Math.max(deepest, depth[u]);
+        }
+        int[] width = new int[deepest + 1];
+        for (int u = 0; u < n; u++) {
+            width[depth[u]]++;
+        }
+        long count = 1;
+        for (int w : width) {
+            if (w >= 62) {
+                return Long.MAX_VALUE;
+            }
+            count += (1L << w) - 1;
+            if (count < 0) {
+                return Long.MAX_VALUE;
+            }
+        }
+        return count;
     }
 
     /** Whether a graph has at most {@code limit} ideals (enumerating them up to that many). */
