@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.pipeplan.device.DeviceSet;
-import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.placement.Placement;
 import org.pipeplan.placement.evaluate.Evaluation;
 import org.pipeplan.placement.evaluate.MaxLoadEvaluator;
+import org.pipeplan.testing.Assignments;
 import org.pipeplan.testing.TestGraphs;
 
 /** The max-load bound against every assignment, contiguous or not, on small graphs with tight memories. */
@@ -38,27 +37,13 @@ class MaxLoadLowerBoundTest {
 
     /** Least max-load over all feasible assignments of colocation classes to devices. */
     private static double bestAssignment(PlacementProblem p) {
-        OperatorGraph g = p.graph();
-        int groups = g.colocationGroupCount();
-        int devices = p.devices().size();
-        int[] deviceOf = new int[g.size()];
-        double best = Double.POSITIVE_INFINITY;
-        long combinations = (long) Math.pow(devices, groups);
-        for (long code = 0; code < combinations; code++) {
-            long c = code;
-            int[] groupDevice = new int[groups];
-            for (int i = 0; i < groups; i++) {
-                groupDevice[i] = (int) (c % devices);
-                c /= devices;
-            }
-            for (int v = 0; v < g.size(); v++) {
-                deviceOf[v] = groupDevice[g.colocationGroup(v)];
-            }
-            Evaluation e = MaxLoadEvaluator.evaluate(p, new Placement(deviceOf, devices));
+        double[] best = {Double.POSITIVE_INFINITY};
+        Assignments.forEach(p, placement -> {
+            Evaluation e = MaxLoadEvaluator.evaluate(p, placement);
             if (e.feasible()) {
-                best = Math.min(best, e.maxLoad());
+                best[0] = Math.min(best[0], e.maxLoad());
             }
-        }
-        return best;
+        });
+        return best[0];
     }
 }

@@ -7,14 +7,13 @@ import java.util.Random;
 import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
-import org.pipeplan.placement.Placement;
 import org.pipeplan.placement.PlacementOptions;
 import org.pipeplan.placement.Plan;
 import org.pipeplan.placement.evaluate.Evaluation;
 import org.pipeplan.placement.evaluate.MaxLoadEvaluator;
 import org.pipeplan.planner.PlanStatus;
+import org.pipeplan.testing.Assignments;
 import org.pipeplan.testing.TestGraphs;
 
 /**
@@ -83,27 +82,13 @@ class ExactDpBruteForceTest {
 
     /** Least max-load over all feasible contiguous assignments of colocation classes to devices. */
     static double bruteForce(PlacementProblem p) {
-        OperatorGraph g = p.graph();
-        int groups = g.colocationGroupCount();
-        int devices = p.devices().size();
-        int[] groupDevice = new int[groups];
-        int[] deviceOf = new int[g.size()];
-        double best = Double.POSITIVE_INFINITY;
-        long combinations = (long) Math.pow(devices, groups);
-        for (long code = 0; code < combinations; code++) {
-            long c = code;
-            for (int i = 0; i < groups; i++) {
-                groupDevice[i] = (int) (c % devices);
-                c /= devices;
-            }
-            for (int v = 0; v < g.size(); v++) {
-                deviceOf[v] = groupDevice[g.colocationGroup(v)];
-            }
-            Evaluation e = MaxLoadEvaluator.evaluate(p, new Placement(deviceOf, devices));
+        double[] best = {Double.POSITIVE_INFINITY};
+        Assignments.forEach(p, placement -> {
+            Evaluation e = MaxLoadEvaluator.evaluate(p, placement);
             if (e.feasible() && e.contiguity().contiguous()) {
-                best = Math.min(best, e.maxLoad());
+                best[0] = Math.min(best[0], e.maxLoad());
             }
-        }
-        return best;
+        });
+        return best[0];
     }
 }

@@ -10,7 +10,6 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pipeplan.device.Device;
-import org.pipeplan.graph.OperatorGraph;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.placement.Objective;
 import org.pipeplan.placement.Placement;
@@ -19,6 +18,7 @@ import org.pipeplan.placement.Plan;
 import org.pipeplan.placement.evaluate.LatencyEvaluator;
 import org.pipeplan.placement.evaluate.PlanEvaluation;
 import org.pipeplan.planner.PlanStatus;
+import org.pipeplan.testing.Assignments;
 import org.pipeplan.testing.TestGraphs;
 
 /**
@@ -134,23 +134,6 @@ class IpBruteForceTest {
 
     /** Every assignment of the colocation classes to devices, with its evaluation. */
     static void forEachAssignment(PlacementProblem p, BiConsumer<Placement, PlanEvaluation> visit) {
-        OperatorGraph g = p.graph();
-        int groups = g.colocationGroupCount();
-        int devices = p.devices().size();
-        long combinations = (long) Math.pow(devices, groups);
-        for (long code = 0; code < combinations; code++) {
-            long c = code;
-            int[] groupDevice = new int[groups];
-            for (int i = 0; i < groups; i++) {
-                groupDevice[i] = (int) (c % devices);
-                c /= devices;
-            }
-            int[] deviceOf = new int[g.size()];
-            for (int v = 0; v < g.size(); v++) {
-                deviceOf[v] = groupDevice[g.colocationGroup(v)];
-            }
-            Placement placement = new Placement(deviceOf, devices);
-            visit.accept(placement, PlanEvaluation.of(p, placement));
-        }
+        Assignments.forEach(p, placement -> visit.accept(placement, PlanEvaluation.of(p, placement)));
     }
 }
