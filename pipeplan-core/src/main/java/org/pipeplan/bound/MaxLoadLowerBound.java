@@ -141,11 +141,15 @@ public final class MaxLoadLowerBound {
             boolean[] accOk = units.runsOn(accKind);
             Relaxation r = new Relaxation(units.computeTimes(hostKind), units.computeTimes(accKind),
                     accs == null ? 0 : accs.size(), host == null ? 0 : host.size());
+            double held = 0; // bytes of the units that may run on an accelerator
             for (int u = 0; u < units.size(); u++) {
                 boolean onAcc = r.accelerators > 0 && accOk[u] && mem[u] <= memoryLimit;
                 boolean onCpu = r.cpus > 0;
                 if (!onAcc && !onCpu) {
                     return null;
+                }
+                if (onAcc) {
+                    held += mem[u];
                 }
                 r.largest = Math.max(r.largest, Math.min(onAcc ? r.acc[u] : Double.POSITIVE_INFINITY,
                         onCpu ? r.cpu[u] : Double.POSITIVE_INFINITY));
@@ -159,13 +163,6 @@ public final class MaxLoadLowerBound {
             }
             r.flexible.sort(Comparator.comparingDouble(u -> r.acc[u] == 0 ? Double.POSITIVE_INFINITY : r.cpu[u] / r.acc[u]));
             // what does not fit in the accelerators' memories together must run on the CPU cores
-            double held = 0;
-            for (int u = 0; u < units.size(); u++) {
-                boolean onAcc = r.accelerators > 0 && accOk[u] && mem[u] <= memoryLimit;
-                if (onAcc) {
-                    held += mem[u];
-                }
-            }
             double room = r.accelerators * memoryLimit;
             if (r.cpus > 0 && held > room) {
                 r.overflow = held - room;
