@@ -56,6 +56,9 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--dim", paramLabel = "NAME=VALUE", description = "Value of a symbolic dimension (default 1), e.g. --dim batch=8.")
     Map<String, Long> dims = new LinkedHashMap<>();
 
+    @Option(names = {"-q", "--quiet"}, description = "No progress output.")
+    boolean quiet;
+
     @Override
     public Integer call() throws OrtException {
         OptionChecks.range("--threads", threads, 1, 1024);
@@ -68,7 +71,7 @@ final class ProfileCommand implements Callable<Integer> {
         OnnxModel model = OnnxModelReader.read(file, dims);
         Path target = out != null ? out : Path.of(model.name() + ".times.json");
         NodeProfiler.Profile p = NodeProfiler.profile(model, threads, warmup, runs, seed, sessions,
-                TerminalProgress.forTerminal(false));
+                TerminalProgress.forTerminal(quiet));
         p.times().write(target);
         w.printf("%s: %d nodes timed over %d runs with %d thread(s): run %.3f ms (%.3f ms under the profiler, "
                 + "kernels %.3f ms); node times calibrated to add up to the run%n",

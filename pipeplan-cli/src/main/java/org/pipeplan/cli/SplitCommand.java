@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
             "Writes DIR/stage-0.onnx, stage-1.onnx, ... with the right boundary inputs and outputs, DIR/stages.json "
                 + "(order and tensors of the stages), and the plan in the model's modules: DIR/modules.json with "
                 + "torch.distributed.pipelining split points and DeepSpeed-style layer boundaries, and "
-                + "DIR/torch_pipelining.py (docs/export.md). Structure-only models get seeded random weights. "
+                + "DIR/torch_pipelining.py (docs/onnx.md). Structure-only models get seeded random weights. "
                 + "--check runs the stages one after another in ONNX Runtime and compares with the whole model."})
 final class SplitCommand implements Callable<Integer> {
 

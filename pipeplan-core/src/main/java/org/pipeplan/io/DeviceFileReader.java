@@ -108,7 +108,7 @@ public final class DeviceFileReader {
                         rate(f, t, "peakFlops", where, true),
                         rate(f, t, "memoryBandwidth", where, true),
                         host ? Double.POSITIVE_INFINITY : rate(f, t, "memoryBytes", where, true),
-                        rate(f, t, "linkBandwidth", where, true),
+                        linkBandwidth(f, t, host, where),
                         f.nonNegative(t, "linkLatency", where, 0),
                         rate(f, t, "peerBandwidth", where, false),
                         f.nonNegative(t, "kernelOverhead", where, 0),
@@ -127,6 +127,17 @@ public final class DeviceFileReader {
      * A rate or capacity (FLOP/s, bytes/s, bytes): at least 1, since anything smaller makes every
      * time it divides infinite; an optional one may be 0 (absent).
      */
+    /**
+     * A host type's link is never timed (a CPU core's outputs are read where they lie, and an
+     * accelerator's transfers use the accelerator's link), so there it may be left out.
+     */
+    private static double linkBandwidth(JsonFields f, JsonNode t, boolean host, String where) {
+        if (host && t.get("linkBandwidth") == null) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return rate(f, t, "linkBandwidth", where, true);
+    }
+
     private static double rate(JsonFields f, JsonNode t, String field, String where, boolean required) {
         double v = f.nonNegative(t, field, where, required ? Double.NaN : 0);
         if (v < 1 && (required || v > 0)) {

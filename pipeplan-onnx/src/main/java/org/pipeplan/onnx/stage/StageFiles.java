@@ -14,7 +14,7 @@ import org.pipeplan.io.OutputFiles;
 /**
  * Writes the stages of a split into a folder: stage-0.onnx, stage-1.onnx, ... and stages.json
  * (format "pipeplan-stages"), which says in which order to run them and which tensors each takes
- * and hands on, so any runtime can chain them (docs/export.md).
+ * and hands on, so any runtime can chain them (docs/onnx.md).
  */
 public final class StageFiles {
 
