@@ -124,10 +124,6 @@ public final class DeviceFileReader {
     }
 
     /**
-     * A rate or capacity (FLOP/s, bytes/s, bytes): at least 1, since anything smaller makes every
-     * time it divides infinite; an optional one may be 0 (absent).
-     */
-    /**
      * A host type's link is never timed (a CPU core's outputs are read where they lie, and an
      * accelerator's transfers use the accelerator's link), so there it may be left out.
      */
@@ -138,6 +134,10 @@ public final class DeviceFileReader {
         return rate(f, t, "linkBandwidth", where, true);
     }
 
+    /**
+     * A rate or capacity (FLOP/s, bytes/s, bytes): at least 1, since anything smaller makes every
+     * time it divides infinite; an optional one may be 0 (absent).
+     */
     private static double rate(JsonFields f, JsonNode t, String field, String where, boolean required) {
         double v = f.nonNegative(t, field, where, required ? Double.NaN : 0);
         if (v < 1 && (required || v > 0)) {

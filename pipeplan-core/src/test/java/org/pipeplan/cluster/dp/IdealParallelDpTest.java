@@ -18,6 +18,7 @@ import org.pipeplan.cluster.evaluate.ClusterEvaluator;
 import org.pipeplan.graph.PlacementProblem;
 import org.pipeplan.io.PlacementJsonReader;
 import org.pipeplan.planner.PlanStatus;
+import org.pipeplan.testing.Assignments;
 import org.pipeplan.testing.TestData;
 
 class IdealParallelDpTest {
@@ -53,28 +54,24 @@ class IdealParallelDpTest {
      */
     private static double bruteForce(ClusterProblem p, ParallelSpace space) {
         int n = p.positions();
-        double best = Double.POSITIVE_INFINITY;
+        double[] best = {Double.POSITIVE_INFINITY};
         for (int s = 1; s <= Math.min(n, p.cluster().gpus()); s++) {
-            int[] stageOf = new int[n];
-            long maps = (long) Math.pow(s, n);
-            for (long code = 0; code < maps; code++) {
-                long c = code;
-                boolean[] used = new boolean[s];
-                for (int v = 0; v < n; v++) {
-                    stageOf[v] = (int) (c % s);
-                    used[stageOf[v]] = true;
-                    c /= s;
+            int stages = s;
+            Assignments.everyMap(n, stages, stageOf -> {
+                boolean[] used = new boolean[stages];
+                for (int stage : stageOf) {
+                    used[stage] = true;
                 }
                 boolean onto = true;
                 for (boolean u : used) {
                     onto &= u;
                 }
                 if (onto) {
-                    best = Math.min(best, shapes(p, space, stageOf, s, 0, 0, new ArrayList<>()));
+                    best[0] = Math.min(best[0], shapes(p, space, stageOf, stages, 0, 0, new ArrayList<>()));
                 }
-            }
+            });
         }
-        return best;
+        return best[0];
     }
 
     private static double shapes(ClusterProblem p, ParallelSpace space, int[] stageOf, int s, int stage, int gpu,
